@@ -1,0 +1,128 @@
+# driveway: one build for the library, the two programs and their tests.
+#
+#   make            build build/drivewayd and build/driveway
+#   make run        install missing packages, build, start drivewayd on 127.0.0.1:8080, load examples/
+#   make test       install missing packages, build, run every test
+#   make check-asan the unit and integration tests under AddressSanitizer + UBSan
+#   make bench      benchmarks under bench/ (not tests)
+#   make lint       banned calls and line length
+#
+# Sources are found by wildcard: a new validators/*.c joins libdriveway, a new server/*.c joins
+# drivewayd, a new cli/*.c joins driveway, a new tests/unit/test_*.c becomes a Check suite.
+
+CC      ?= cc
+BUILD   ?= build
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
+           -fno-common -Werror
+CSTD     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+OPT     ?= -O2 -g
+SAN     ?=
+PKGS     = jansson yaml-0.1
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SAN) -I. -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
+LIB_LIBS    = $(shell pkg-config --libs jansson yaml-0.1) -lm
+SERVER_LIBS = $(shell pkg-config --libs libmicrohttpd sqlite3) $(LIB_LIBS) -lpthread
+CLI_LIBS    = $(shell pkg-config --libs libcurl) $(LIB_LIBS)
+CHECK_LIBS  = $(shell pkg-config --libs check) -lpthread -lm
+
+LIB_SRC    = $(sort $(wildcard validators/*.c))
+SERVER_SRC = $(sort $(filter-out server/main.c,$(wildcard server/*.c)))
+CLI_SRC    = $(sort $(filter-out cli/main.c,$(wildcard cli/*.c)))
+UNIT_SRC   = $(sort $(wildcard tests/unit/test_*.c))
+ITEST_SRC  = $(sort $(wildcard tests/integration/test_*.c))
+SCHEMAS    = $(sort $(wildcard schemas/*.json))
+WEB        = $(sort $(wildcard web/*))
+
+LIB_OBJ    = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
+SERVER_OBJ = $(SERVER_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ    = $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+ITEST_BIN  = $(ITEST_SRC:tests/integration/%.c=$(BUILD)/tests/%)
+
+LIBDW      = $(BUILD)/libdriveway.a
+LIBSERVER  = $(BUILD)/libserver.a
+LIBCLI     = $(BUILD)/libcli.a
+
+.PHONY: all run test unit integration e2e check-asan bench lint fuzz install clean deps
+all: $(BUILD)/drivewayd $(BUILD)/driveway
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/gen/embedded.c: scripts/embed.sh $(SCHEMAS) $(WEB)
+	@mkdir -p $(@D)
+	scripts/embed.sh $(SCHEMAS) $(WEB) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(LIBDW): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIBSERVER): $(SERVER_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIBCLI): $(CLI_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/drivewayd: $(BUILD)/server/main.o $(LIBSERVER) $(LIBDW)
+	$(CC) $(SAN) -o $@ $^ $(SERVER_LIBS) $(LDFLAGS)
+
+$(BUILD)/driveway: $(BUILD)/cli/main.o $(LIBCLI) $(LIBDW)
+	$(CC) $(SAN) -o $@ $^ $(CLI_LIBS) $(LDFLAGS)
+
+# A suite links libdriveway, plus the objects named in EXTRA_<suite> (server or CLI parts it
+# tests), plus Check. Integration suites drive the real binaries, so they depend on them.
+EXTRA_test_store  = $(BUILD)/server/store.o
+EXTRA_test_router = $(LIBSERVER)
+
+.SECONDEXPANSION:
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $$(EXTRA_$$*) $(LIBDW)
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $^ $(SERVER_LIBS) $(CHECK_LIBS) $(LDFLAGS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/integration/%.o $(LIBDW) $(BUILD)/drivewayd $(BUILD)/driveway
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -o $@ $(filter %.o %.a,$^) $(CLI_LIBS) $(CHECK_LIBS) $(LDFLAGS)
+
+run: deps all
+	@scripts/run.sh
+
+unit: all $(UNIT_BIN)
+	@DRIVEWAY_BUILD=$(BUILD) scripts/run-tests.sh unit $(UNIT_BIN)
+
+integration: all $(ITEST_BIN)
+	@DRIVEWAY_BUILD=$(BUILD) scripts/run-tests.sh integration $(ITEST_BIN)
+
+e2e: all
+	@DRIVEWAY_BUILD=$(BUILD) scripts/run-tests.sh e2e
+
+test: deps
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory unit integration e2e
+
+check-asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  unit integration
+
+bench: deps all
+	@bench/read.sh
+
+lint:
+	@scripts/lint.sh
+
+install: all
+	install -d $(DESTDIR)/usr/local/bin
+	install -m 0755 $(BUILD)/drivewayd $(BUILD)/driveway $(DESTDIR)/usr/local/bin/
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,248 @@
+/*
+ * driveway: the registry's command-line client. The command table below is the only list of
+ * commands: dispatch, `driveway help`, `driveway help CMD` and `driveway CMD --help` all read it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/client.h"
+#include "validators/error.h"
+
+#define DEFAULT_SERVER "http://127.0.0.1:8080"
+#define DEFAULT_TOKEN_FILE "./driveway.db.admin-token"
+
+static const char main_usage[] =
+    "usage: driveway [--server URL] [--token TOKEN] [--output table|json] COMMAND [ARGS]\n";
+
+static const struct cli_command commands[] = {
+    {"validate", cmd_validate, "check descriptor files and their contracts offline",
+     "usage: driveway validate PATH...\n"
+     "\n"
+     "Checks descriptor files (YAML or JSON, apiVersion driveway/v1) without a registry.\n"
+     "A folder stands for every *.yaml, *.yml and *.json descriptor file below it; other\n"
+     "files there (contracts) are skipped. Each contract named by spec.contract.path (relative\n"
+     "to the descriptor's folder, never outside it) or given inline is checked too.\n"
+     "\n"
+     "Findings are printed as 'file:line:col: /pointer: message' on stderr.\n"
+     "Exit status: 0 clean, 1 findings, 2 a path cannot be read.\n"},
+    {"register", cmd_register, "validate, then register domains, products and contract versions",
+     "usage: driveway register PATH...\n"
+     "\n"
+     "Validates PATH... exactly as 'validate' does and sends nothing when anything is invalid.\n"
+     "Then registers, in order: the Domain documents; for each DataProduct its domain when\n"
+     "the registry and the inputs lack it (title = name, owner = the product's owner), the\n"
+     "product, and its contract as a new version. Prints one line per object: created,\n"
+     "updated or unchanged. Running it twice prints only 'unchanged'.\n"
+     "\n"
+     "Writes need a token: --token, DRIVEWAY_TOKEN or the file DRIVEWAY_TOKEN_FILE\n"
+     "(default ./driveway.db.admin-token).\n"},
+    {"list", cmd_list, "list products, filtered",
+     "usage: driveway list [--domain D] [--kind K] [--owner O] [--tag T] [--lifecycle L]\n"
+     "                     [--limit N] [--all]\n"
+     "\n"
+     "Lists live products ordered by domain and name: PRODUCT, KIND, OWNER, LIFECYCLE,\n"
+     "LATEST (version) and TITLE. Shows the first page (--limit, default 50, at most 500)\n"
+     "unless --all follows every page.\n"},
+    {"search", cmd_search, "find products by text",
+     "usage: driveway search TEXT [--domain D] [--kind K] [--owner O] [--tag T]\n"
+     "                       [--lifecycle L] [--limit N] [--all]\n"
+     "\n"
+     "Lists the products whose domain, name, title, description, owner or tags contain TEXT\n"
+     "(case-insensitive), with the same columns and options as 'list'.\n"},
+    {"get", cmd_get, "show a product (and a version)",
+     "usage: driveway get DOMAIN/PRODUCT[@N|@latest]\n"
+     "\n"
+     "Shows the product: kind, owner, lifecycle, compatibility, SLA, endpoints, tags, latest\n"
+     "version and what it consumes. With @N or @latest, also that version's metadata.\n"
+     "--output json prints the registry's documents.\n"},
+    {"versions", cmd_versions, "list a product's contract versions",
+     "usage: driveway versions DOMAIN/PRODUCT\n"
+     "\n"
+     "Lists every version of the product: VERSION, FORMAT, FINGERPRINT, CREATED and BY.\n"},
+    {"contract", cmd_contract, "print a contract as registered",
+     "usage: driveway contract DOMAIN/PRODUCT[@N|@latest]\n"
+     "\n"
+     "Writes the contract of version N (default: the latest) to stdout exactly as the\n"
+     "registry serves it, ready for a code generator.\n"},
+    {"token", cmd_token, "create, list and revoke domain tokens (admin)",
+     "usage: driveway token create DOMAIN NAME [--expires RFC3339]\n"
+     "   or: driveway token list DOMAIN\n"
+     "   or: driveway token revoke DOMAIN ID\n"
+     "\n"
+     "create  makes a token that may write DOMAIN's products and versions; its secret is\n"
+     "        printed once on stdout and cannot be shown again\n"
+     "list    shows DOMAIN's tokens (never their secrets)\n"
+     "revoke  revokes token ID of DOMAIN\n"
+     "\n"
+     "These need the admin token.\n"},
+    {"help", cmd_help, "show help for driveway or a command", "usage: driveway help [COMMAND]\n"},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+const struct cli_command *cli_command_find(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void print_overview(FILE *out)
+{
+	fputs(main_usage, out);
+	fputs("\ncommands:\n", out);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs(
+	    "\noptions:\n"
+	    "  --server URL     the registry (DRIVEWAY_URL, default " DEFAULT_SERVER ")\n"
+	    "  --token TOKEN    bearer token for writes (DRIVEWAY_TOKEN, else the contents of\n"
+	    "                   DRIVEWAY_TOKEN_FILE, default " DEFAULT_TOKEN_FILE ")\n"
+	    "  --output FORMAT  table (default) or json\n"
+	    "  --version        print the version\n"
+	    "\n"
+	    "Exit status: 0 ok, 1 findings or a refused request (404, 409, 412, 422),\n"
+	    "2 usage error or unreadable input, 3 registry unreachable or failing (and 401, 403).\n"
+	    "\n"
+	    "See 'driveway help COMMAND' for a command's arguments.\n",
+	    out);
+}
+
+int cmd_help(struct cli *cli, int argc, char **argv)
+{
+	const struct cli_command *cmd;
+
+	(void)cli;
+	if (argc < 2) {
+		print_overview(stdout);
+		return 0;
+	}
+	if (argc > 2)
+		return cli_usage_error("help", "too many arguments");
+	cmd = cli_command_find(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "error: unknown command '%s'\n(see 'driveway help')\n", argv[1]);
+		return DW_USAGE;
+	}
+	fputs(cmd->usage, stdout);
+	return 0;
+}
+
+/* 1 when the command's arguments ask for its help (before any "--"). */
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Matches "--name VALUE" or "--name=VALUE" at argv[*i]; advances *i past the value. Returns 1
+ * on a match (*value set), 0 when argv[*i] is another option, -1 when the value is missing. */
+static int global_opt(const char *name, int argc, char **argv, int *i, const char **value)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	if (strncmp(a, name, n) != 0)
+		return 0;
+	if (a[n] == '=') {
+		*value = a + n + 1;
+		return 1;
+	}
+	if (a[n] != '\0')
+		return 0;
+	if (*i + 1 >= argc)
+		return -1;
+	*value = argv[++*i];
+	return 1;
+}
+
+static int is_http_url(const char *s)
+{
+	return (strncmp(s, "http://", 7) == 0 && s[7]) || (strncmp(s, "https://", 8) == 0 && s[8]);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli;
+	const struct cli_command *cmd;
+	const char *output = "table", *env;
+	int i, rc;
+
+	memset(&cli, 0, sizeof(cli));
+	env = getenv("DRIVEWAY_URL");
+	cli.server = env && env[0] ? env : DEFAULT_SERVER;
+	env = getenv("DRIVEWAY_TOKEN");
+	cli.token = env && env[0] ? env : NULL;
+	env = getenv("DRIVEWAY_TOKEN_FILE");
+	cli.token_file_explicit = env && env[0];
+	cli.token_file = cli.token_file_explicit ? env : DEFAULT_TOKEN_FILE;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const struct {
+			const char *name;
+			const char **slot;
+		} opts[] = {
+		    {"--server", &cli.server}, {"--token", &cli.token}, {"--output", &output}};
+		int m = 0;
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("driveway %s\n", DRIVEWAY_VERSION);
+			return 0;
+		}
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			print_overview(stdout);
+			return 0;
+		}
+		for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]) && m == 0; k++)
+			m = global_opt(opts[k].name, argc, argv, &i, opts[k].slot);
+		if (m <= 0) {
+			if (m < 0)
+				fprintf(stderr, "error: option '%s' needs a value\n", argv[i]);
+			else
+				fprintf(stderr, "error: unknown option '%s'\n", argv[i]);
+			fputs(main_usage, stderr);
+			return dw_code_exit(DW_USAGE);
+		}
+	}
+	if (strcmp(output, "json") == 0) {
+		cli.output = CLI_OUT_JSON;
+	} else if (strcmp(output, "table") != 0) {
+		fprintf(stderr, "error: unknown output format '%s' (expected table or json)\n",
+		        output);
+		return dw_code_exit(DW_USAGE);
+	}
+	if (!is_http_url(cli.server)) {
+		fprintf(stderr, "error: invalid registry url '%s' (expected http://HOST:PORT)\n",
+		        cli.server);
+		return dw_code_exit(DW_USAGE);
+	}
+	if (i >= argc) {
+		fputs(main_usage, stderr);
+		fputs("(see 'driveway help')\n", stderr);
+		return dw_code_exit(DW_USAGE);
+	}
+	cmd = cli_command_find(argv[i]);
+	if (!cmd) {
+		fprintf(stderr, "error: unknown command '%s'\n(see 'driveway help')\n", argv[i]);
+		return dw_code_exit(DW_USAGE);
+	}
+	if (wants_help(argc - i, argv + i)) {
+		fputs(cmd->usage, stdout);
+		return 0;
+	}
+	rc = cmd->fn(&cli, argc - i, argv + i);
+	client_free(cli.client);
+	fflush(stdout);
+	if (ferror(stdout)) {
+		fprintf(stderr, "error: cannot write the output\n");
+		return dw_code_exit(DW_INTERNAL);
+	}
+	return dw_code_exit(rc);
+}

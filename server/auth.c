@@ -1,0 +1,212 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "server/auth.h"
+#include "server/server.h"
+#include "validators/contract.h"
+#include "validators/xalloc.h"
+
+static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* base64url without padding: 32 bytes -> 43 characters. */
+static void encode32(const unsigned char in[32], char out[44])
+{
+	size_t o = 0, i = 0;
+
+	for (; i + 3 <= 32; i += 3) {
+		unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
+		out[o++] = b64url[(v >> 18) & 63];
+		out[o++] = b64url[(v >> 12) & 63];
+		out[o++] = b64url[(v >> 6) & 63];
+		out[o++] = b64url[v & 63];
+	}
+	/* 2 bytes left: 3 characters */
+	{
+		unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8;
+		out[o++] = b64url[(v >> 18) & 63];
+		out[o++] = b64url[(v >> 12) & 63];
+		out[o++] = b64url[(v >> 6) & 63];
+	}
+	out[o] = '\0';
+}
+
+int auth_token_new(char token[AUTH_TOKEN_LEN + 1], char hash[65], struct dw_error *err)
+{
+	unsigned char raw[32];
+	size_t got = 0;
+
+	while (got < sizeof(raw)) {
+		ssize_t n = getrandom(raw + got, sizeof(raw) - got, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return dw_error_set(err, DW_INTERNAL, "cannot get random bytes: %s",
+			                    strerror(errno));
+		}
+		got += (size_t)n;
+	}
+	memcpy(token, "dw_", 3);
+	encode32(raw, token + 3);
+	dw_sha256_hex(token, AUTH_TOKEN_LEN, hash);
+	memset(raw, 0, sizeof(raw));
+	return 0;
+}
+
+int auth_token_shape_ok(const char *s)
+{
+	if (strncmp(s, "dw_", 3) != 0 || strlen(s) != AUTH_TOKEN_LEN)
+		return 0;
+	for (const char *p = s + 3; *p; p++)
+		if (!strchr(b64url, *p))
+			return 0;
+	return 1;
+}
+
+int auth_authenticate(struct store *st, const char *authorization, struct principal *who,
+                      struct dw_error *err)
+{
+	const char *p = authorization;
+	char token[AUTH_TOKEN_LEN + 1];
+	char hash[65];
+	json_t *tok = NULL;
+	const char *scope, *name;
+	size_t len;
+	int rc;
+
+	memset(who, 0, sizeof(*who));
+	if (!p || !*p)
+		return dw_error_set(err, DW_UNAUTHORIZED, "missing bearer token");
+	/* RFC 6750, 2.1: "Bearer" (case-insensitive), one or more spaces, the token. */
+	if (strncasecmp(p, "Bearer", 6) != 0 || (p[6] != ' ' && p[6] != '\t'))
+		return dw_error_set(err, DW_UNAUTHORIZED, "authorization is not a bearer token");
+	p += 6;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	len = strlen(p);
+	while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+		len--;
+	if (len != AUTH_TOKEN_LEN)
+		return dw_error_set(err, DW_UNAUTHORIZED, "malformed bearer token");
+	memcpy(token, p, len);
+	token[len] = '\0';
+	if (!auth_token_shape_ok(token))
+		return dw_error_set(err, DW_UNAUTHORIZED, "malformed bearer token");
+	dw_sha256_hex(token, len, hash);
+	rc = store_token_lookup(st, hash, &tok, err);
+	if (rc == DW_NOT_FOUND)
+		return dw_error_set(err, DW_UNAUTHORIZED, "invalid, revoked or expired token");
+	if (rc)
+		return rc;
+	scope = json_string_value(json_object_get(tok, "scope"));
+	name = json_string_value(json_object_get(tok, "name"));
+	if (!scope || !name) {
+		json_decref(tok);
+		return dw_error_set(err, DW_INTERNAL, "token record without scope or name");
+	}
+	who->kind = strcmp(scope, AUTH_ADMIN_SCOPE) == 0 ? PRINCIPAL_ADMIN : PRINCIPAL_DOMAIN;
+	who->token_id = json_integer_value(json_object_get(tok, "id"));
+	snprintf(who->scope, sizeof(who->scope), "%s", scope);
+	snprintf(who->name, sizeof(who->name), "%s", name);
+	json_decref(tok);
+	return 0;
+}
+
+int auth_check(struct request *req, struct dw_error *err)
+{
+	unsigned flags = req->match.route->flags;
+	int needs = flags & (ROUTE_WRITE | ROUTE_ADMIN);
+	const char *domain;
+	int rc;
+
+	if (!needs && (!req->srv->read_auth || (flags & ROUTE_PUBLIC)))
+		return 0;
+	rc = auth_authenticate(req->srv->store, request_header(req, "Authorization"), &req->who,
+	                       err);
+	if (rc)
+		return rc;
+	if (req->who.kind == PRINCIPAL_ADMIN)
+		return 0;
+	if (flags & ROUTE_ADMIN)
+		return dw_error_set(err, DW_FORBIDDEN, "token '%s' is not the admin token",
+		                    req->who.name);
+	domain = request_param(req, "d");
+	if ((flags & ROUTE_WRITE) && (!domain || strcmp(domain, req->who.scope) != 0))
+		return dw_error_set(err, DW_FORBIDDEN, "token '%s' may not write domain '%s'",
+		                    req->who.name, domain ? domain : "");
+	return 0;
+}
+
+/* Writes all of buf to fd. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int auth_bootstrap(struct store *st, const char *db_path, char **path_out, struct dw_error *err)
+{
+	char token[AUTH_TOKEN_LEN + 1], hash[65], line[AUTH_TOKEN_LEN + 2];
+	char *path, *tmp;
+	long long count = 0, id = 0;
+	int fd, rc;
+
+	*path_out = NULL;
+	rc = store_token_count(st, &count, err);
+	if (rc || count > 0)
+		return rc;
+	rc = auth_token_new(token, hash, err);
+	if (rc)
+		return rc;
+	path = xasprintf("%s.admin-token", db_path);
+	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	/* The secret goes to disk first: if that fails no token exists that nobody knows. */
+	fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = dw_error_set(err, DW_UNAVAILABLE, "cannot create '%s': %s", tmp,
+		                  strerror(errno));
+		goto out;
+	}
+	snprintf(line, sizeof(line), "%s\n", token);
+	if (write_all(fd, line, strlen(line)) || fsync(fd)) {
+		rc = dw_error_set(err, DW_UNAVAILABLE, "cannot write '%s': %s", tmp,
+		                  strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	rc = store_token_add(st, AUTH_ADMIN_SCOPE, AUTH_ADMIN_SCOPE, hash, 0, &id, err);
+	if (rc) {
+		unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, path)) {
+		rc = dw_error_set(err, DW_UNAVAILABLE, "cannot rename '%s' to '%s': %s", tmp, path,
+		                  strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	*path_out = path;
+	path = NULL;
+out:
+	memset(token, 0, sizeof(token));
+	memset(line, 0, sizeof(line));
+	free(path);
+	free(tmp);
+	return rc;
+}

@@ -1,0 +1,49 @@
+/*
+ * auth: bearer tokens. A token is "dw_" followed by 43 base64url characters (32 bytes from
+ * getrandom); only its SHA-256 (lowercase hex) is ever stored, so a stolen database does not
+ * leak usable secrets. A token is the admin's (scope "admin") or scoped to one domain, which it
+ * may write.
+ *
+ * Rules (applied by auth_check to the matched route):
+ *   ROUTE_WRITE  needs a valid token; a domain token must be scoped to the {d} in the path (403)
+ *   ROUTE_ADMIN  needs the admin token (403 for domain tokens)
+ *   reads        open, unless the server runs with --read-auth (then any valid token)
+ * Missing, malformed, unknown, revoked and expired tokens are all 401.
+ */
+#ifndef DW_AUTH_H
+#define DW_AUTH_H
+
+#include <stddef.h>
+
+#include "server/http.h"
+#include "server/store.h"
+
+#define AUTH_TOKEN_LEN 46 /* "dw_" + 43 */
+#define AUTH_ADMIN_SCOPE "admin"
+
+/* A new token into token[AUTH_TOKEN_LEN + 1] and its hash into hash[65]. DW_INTERNAL when the
+ * kernel gives no randomness. */
+int auth_token_new(char token[AUTH_TOKEN_LEN + 1], char hash[65], struct dw_error *err);
+
+/* 1 when s has a token's shape ("dw_" + 43 base64url characters). */
+int auth_token_shape_ok(const char *s);
+
+/*
+ * Reads "Bearer <token>" from an Authorization header value and, when the token is live, fills
+ * who. DW_UNAUTHORIZED for a missing, malformed or unknown token; DW_UNAVAILABLE or
+ * DW_INTERNAL when the store fails.
+ */
+int auth_authenticate(struct store *st, const char *authorization, struct principal *who,
+                      struct dw_error *err);
+
+/* Applies the rules above to req (its route and parameters), filling req->who. */
+int auth_check(struct request *req, struct dw_error *err);
+
+/*
+ * On a database without tokens, creates the admin token and writes it to "<db_path>.admin-token"
+ * (mode 0600, written to a temporary file then renamed). *path_out (malloc'd, may be NULL) names
+ * the file when one was written, else is NULL.
+ */
+int auth_bootstrap(struct store *st, const char *db_path, char **path_out, struct dw_error *err);
+
+#endif

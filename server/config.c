@@ -1,0 +1,192 @@
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "server/config.h"
+#include "validators/xalloc.h"
+
+#define MAX_THREADS 1024
+
+void config_usage(FILE *out)
+{
+	fputs("usage: drivewayd [--db PATH] [--listen HOST:PORT] [--port-file FILE] [--threads N]\n"
+	      "                 [--read-auth] [--quiet] [--help]\n"
+	      "\n"
+	      "The driveway registry server.\n"
+	      "\n"
+	      "  --db PATH          SQLite database, created when missing\n"
+	      "                     (env DRIVEWAY_DB, default ./driveway.db)\n"
+	      "  --listen HOST:PORT address to listen on; port 0 picks a free port\n"
+	      "                     (env DRIVEWAY_LISTEN, default 127.0.0.1:8080)\n"
+	      "  --port-file FILE   write the port actually bound to FILE once listening\n"
+	      "  --threads N        worker threads (env DRIVEWAY_THREADS, default: CPUs)\n"
+	      "  --read-auth        require a token for reads too\n"
+	      "  --quiet            do not log one line per request on stderr\n"
+	      "  --help             show this help\n"
+	      "\n"
+	      "On its first start with an empty database drivewayd writes the admin token to\n"
+	      "<db>.admin-token (mode 0600).\n",
+	      out);
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -1;
+	v = strtoul(s, &end, 10);
+	if (*end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int config_parse_listen(const char *s, char **host, unsigned *port, struct dw_error *err)
+{
+	const char *colon, *h = s;
+	size_t hlen;
+	unsigned long p;
+
+	*host = NULL;
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		if (!close || close[1] != ':')
+			return dw_error_set(err, DW_USAGE,
+			                    "invalid listen address '%s' "
+			                    "(expected HOST:PORT or [IPV6]:PORT)",
+			                    s);
+		h = s + 1;
+		hlen = (size_t)(close - h);
+		colon = close + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			return dw_error_set(err, DW_USAGE,
+			                    "invalid listen address '%s' "
+			                    "(expected HOST:PORT)",
+			                    s);
+		hlen = (size_t)(colon - s);
+	}
+	if (hlen == 0)
+		return dw_error_set(err, DW_USAGE, "invalid listen address '%s' (no host)", s);
+	if (parse_uint(colon + 1, 65535, &p))
+		return dw_error_set(err, DW_USAGE, "invalid port in listen address '%s'", s);
+	*host = xstrndup(h, hlen);
+	*port = (unsigned)p;
+	return 0;
+}
+
+static void set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = xstrdup(v);
+}
+
+int config_parse(int argc, char **argv, struct config *cfg, struct dw_error *err)
+{
+	enum {
+		OPT_DB = 256,
+		OPT_LISTEN,
+		OPT_PORT_FILE,
+		OPT_THREADS,
+		OPT_READ_AUTH,
+		OPT_QUIET,
+		OPT_HELP
+	};
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, OPT_DB},
+	    {"listen", required_argument, NULL, OPT_LISTEN},
+	    {"port-file", required_argument, NULL, OPT_PORT_FILE},
+	    {"threads", required_argument, NULL, OPT_THREADS},
+	    {"read-auth", no_argument, NULL, OPT_READ_AUTH},
+	    {"quiet", no_argument, NULL, OPT_QUIET},
+	    {"help", no_argument, NULL, OPT_HELP},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *db = getenv("DRIVEWAY_DB"), *listen = getenv("DRIVEWAY_LISTEN");
+	const char *threads = getenv("DRIVEWAY_THREADS");
+	const char *threads_from = "DRIVEWAY_THREADS";
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned long n;
+	int c, rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->threads = cpus > 0 ? (unsigned)(cpus > MAX_THREADS ? MAX_THREADS : cpus) : 1;
+	if (!db || !*db)
+		db = "./driveway.db";
+	if (!listen || !*listen)
+		listen = "127.0.0.1:8080";
+	if (threads && !*threads)
+		threads = NULL;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB:
+			db = optarg;
+			break;
+		case OPT_LISTEN:
+			listen = optarg;
+			break;
+		case OPT_PORT_FILE:
+			set_str(&cfg->port_file, optarg);
+			break;
+		case OPT_THREADS:
+			threads = optarg;
+			threads_from = "--threads";
+			break;
+		case OPT_READ_AUTH:
+			cfg->read_auth = 1;
+			break;
+		case OPT_QUIET:
+			cfg->quiet = 1;
+			break;
+		case OPT_HELP:
+			cfg->help = 1;
+			break;
+		case ':':
+			config_release(cfg);
+			return dw_error_set(err, DW_USAGE, "option '%s' needs a value",
+			                    argv[optind - 1]);
+		default:
+			config_release(cfg);
+			return dw_error_set(err, DW_USAGE, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc) {
+		rc = dw_error_set(err, DW_USAGE, "unexpected argument '%s'", argv[optind]);
+		config_release(cfg);
+		return rc;
+	}
+	if (threads) {
+		if (parse_uint(threads, MAX_THREADS, &n) || n == 0) {
+			rc = dw_error_set(err, DW_USAGE, "invalid %s '%s' (expected 1 to %d)",
+			                  threads_from, threads, MAX_THREADS);
+			config_release(cfg);
+			return rc;
+		}
+		cfg->threads = (unsigned)n;
+	}
+	if (!*db) {
+		config_release(cfg);
+		return dw_error_set(err, DW_USAGE, "empty database path");
+	}
+	set_str(&cfg->db, db);
+	rc = config_parse_listen(listen, &cfg->host, &cfg->port, err);
+	if (rc) {
+		config_release(cfg);
+		return rc;
+	}
+	return 0;
+}
+
+void config_release(struct config *cfg)
+{
+	free(cfg->db);
+	free(cfg->host);
+	free(cfg->port_file);
+	memset(cfg, 0, sizeof(*cfg));
+}

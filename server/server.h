@@ -1,0 +1,107 @@
+/*
+ * server: what drivewayd's parts share. The struct server every request points to (read-only
+ * once the daemon runs, so worker threads share it without locks), the route table and the
+ * dispatcher (routes.c), the handlers (one h_*.c file per resource), and the few helpers the
+ * handlers use for the API's conventions (pagination, ETags, preconditions).
+ *
+ * Dispatcher contract: routes_begin runs when a request's headers are in, before any body
+ * byte: it matches the route (404/405), authenticates (401/403), checks Content-Type (415) and
+ * Content-Length (413). routes_finish runs once the body is in: it parses JSON once (400),
+ * calls the handler, and turns If-None-Match into 304. Handlers thus never repeat those checks.
+ */
+#ifndef DW_SERVER_H
+#define DW_SERVER_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "server/http.h"
+#include "server/router.h"
+#include "server/store.h"
+#include "validators/error.h"
+#include "validators/findings.h"
+
+struct server {
+	struct store *store;
+	int read_auth; /* reads need a token too */
+	int quiet;     /* no per-request log line */
+};
+
+/* The route table (routes.c). */
+extern const struct route server_routes[];
+extern const size_t server_route_count;
+
+/* 1 when res holds the final answer already (an error), 0 to go on with the body. */
+int routes_begin(struct request *req, struct response *res);
+/* Fills res from the handler, or with the problem it reported. */
+void routes_finish(struct request *req, struct response *res);
+/* The 413 answer for a body that went over the route's limit while arriving. */
+void routes_too_large(struct request *req, struct response *res);
+
+/* Helpers for handlers (routes.c) --------------------------------------------------------- */
+
+/* Reads limit (default 50, 1..500) and cursor from the query into page. DW_MALFORMED. */
+int server_page(const struct request *req, struct store_page *page, struct dw_error *err);
+/*
+ * Answers 200 {"items": items, "next": url|null} (items is consumed) and, when next (the
+ * store's cursor) is not NULL, a Link rel="next" header. The next URL repeats the request's
+ * path and the query arguments named in keep (NULL-terminated), limit and the new cursor.
+ */
+void server_page_respond(const struct request *req, struct response *res, json_t *items,
+                         const struct store_page *page, const char *next, const char *const *keep);
+/*
+ * The strong ETag of a stored domain or product document, from its status: the revision, and
+ * the product count (domains) or version count (products), which change what GET shows without
+ * changing the revision: "<revision>.<count>".
+ */
+#define SERVER_ETAG_MAX 48
+void server_doc_etag(const json_t *doc, char etag[SERVER_ETAG_MAX]);
+/*
+ * Evaluates If-Match and, when allow_none_match, If-None-Match (RFC 9110, 13.1) against the
+ * current ETag and revision of the resource (etag NULL and rev 0 when it does not exist).
+ * Returns DW_PRECONDITION when a condition fails; otherwise 0 and *expect is what to hand the
+ * store so that it re-checks the condition inside its transaction: STORE_REV_ANY without
+ * conditions, the current revision (or STORE_REV_EXISTS / STORE_REV_ABSENT) with them.
+ */
+int server_precondition(const struct request *req, const char *etag, long long rev,
+                        int allow_none_match, long long *expect, struct dw_error *err);
+/* Sets res->errors from findings and returns DW_INVALID with a "<what> has N errors" detail.
+ * in_body: the findings' pointers are into the request body, so they get its line:col. */
+int server_invalid(const struct request *req, struct response *res, struct dw_findings *findings,
+                   const char *what, int in_body, struct dw_error *err);
+/* Adds "links" to a stored domain or product document (in place). */
+void server_domain_links(json_t *doc, const char *domain);
+void server_product_links(json_t *doc, const char *domain, const char *product);
+/* Driveway-Result: created | updated | unchanged. */
+const char *server_result_name(enum store_result r);
+
+/* Handlers (one file per resource) ------------------------------------------------------- */
+
+/* h_root.c */
+int h_root(struct request *req, struct response *res, struct dw_error *err);
+int h_healthz(struct request *req, struct response *res, struct dw_error *err);
+int h_openapi(struct request *req, struct response *res, struct dw_error *err);
+/* h_domains.c */
+int h_domain_list(struct request *req, struct response *res, struct dw_error *err);
+int h_domain_put(struct request *req, struct response *res, struct dw_error *err);
+int h_domain_get(struct request *req, struct response *res, struct dw_error *err);
+int h_domain_delete(struct request *req, struct response *res, struct dw_error *err);
+/* h_products.c */
+int h_product_discover(struct request *req, struct response *res, struct dw_error *err);
+int h_product_list(struct request *req, struct response *res, struct dw_error *err);
+int h_product_put(struct request *req, struct response *res, struct dw_error *err);
+int h_product_patch(struct request *req, struct response *res, struct dw_error *err);
+int h_product_get(struct request *req, struct response *res, struct dw_error *err);
+int h_product_delete(struct request *req, struct response *res, struct dw_error *err);
+/* h_versions.c */
+int h_version_list(struct request *req, struct response *res, struct dw_error *err);
+int h_version_post(struct request *req, struct response *res, struct dw_error *err);
+int h_version_get(struct request *req, struct response *res, struct dw_error *err);
+int h_version_contract(struct request *req, struct response *res, struct dw_error *err);
+/* h_tokens.c */
+int h_token_list(struct request *req, struct response *res, struct dw_error *err);
+int h_token_create(struct request *req, struct response *res, struct dw_error *err);
+int h_token_revoke(struct request *req, struct response *res, struct dw_error *err);
+
+#endif

@@ -1,0 +1,1893 @@
+/*
+ * store.c: SQLite behind the store.h API. The only file in driveway that includes sqlite3.h.
+ *
+ * Connections: one per thread, opened lazily and kept in a pthread key whose destructor closes
+ * it when the thread exits; the store also keeps every connection in a list so that
+ * store_close() can close those of threads that are still alive. A connection caches its
+ * prepared statements (the fixed ones in stmt_sql[], the product listing variants by filter
+ * mask), so SQL text is compiled once per thread. No SQL text ever contains user data: every
+ * value is a bound parameter.
+ *
+ * Writes: each write function is one BEGIN IMMEDIATE ... COMMIT transaction, ROLLBACK on any
+ * error. Versions are only ever inserted; triggers in the schema refuse UPDATE and DELETE.
+ */
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "server/store.h"
+#include "validators/xalloc.h"
+
+#define BUSY_TIMEOUT_MS 5000
+#define PAGE_LIMIT_MAX 500
+#define PAGE_LIMIT_DEFAULT 50
+#define CURSOR_MAX 2048
+/* lastUsedAt is recorded to the minute, so that a burst of requests is not a burst of writes */
+#define LAST_USED_STEP 60
+
+/* Schema migrations: migrations[i] takes user_version i to i + 1, in one transaction. */
+static const char *const migrations[] = {
+    /* 1: the initial schema */
+    "CREATE TABLE domains ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  doc TEXT NOT NULL,"
+    "  canon TEXT NOT NULL,"
+    "  revision INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE TABLE products ("
+    "  id INTEGER PRIMARY KEY,"
+    "  domain_id INTEGER NOT NULL REFERENCES domains(id),"
+    "  name TEXT NOT NULL,"
+    "  doc TEXT NOT NULL,"
+    "  canon TEXT NOT NULL,"
+    "  kind TEXT,"
+    "  owner TEXT,"
+    "  lifecycle TEXT,"
+    "  title TEXT,"
+    "  description TEXT,"
+    "  revision INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  deleted_at INTEGER,"
+    "  UNIQUE (domain_id, name));"
+    "CREATE INDEX products_kind ON products(kind);"
+    "CREATE INDEX products_owner ON products(owner);"
+    "CREATE INDEX products_lifecycle ON products(lifecycle);"
+    "CREATE TABLE product_tags ("
+    "  product_id INTEGER NOT NULL REFERENCES products(id),"
+    "  tag TEXT NOT NULL,"
+    "  PRIMARY KEY (product_id, tag)) WITHOUT ROWID;"
+    "CREATE INDEX product_tags_tag ON product_tags(tag, product_id);"
+    "CREATE TABLE versions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  product_id INTEGER NOT NULL REFERENCES products(id),"
+    "  number INTEGER NOT NULL CHECK (number >= 1),"
+    "  format TEXT NOT NULL,"
+    "  media_type TEXT NOT NULL,"
+    "  contract TEXT NOT NULL,"
+    "  fingerprint TEXT NOT NULL,"
+    "  created_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  changes TEXT,"
+    "  UNIQUE (product_id, number),"
+    "  UNIQUE (product_id, fingerprint));"
+    "CREATE TRIGGER versions_no_update BEFORE UPDATE ON versions"
+    "  BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;"
+    "CREATE TRIGGER versions_no_delete BEFORE DELETE ON versions"
+    "  BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;"
+    "CREATE TABLE tokens ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  scope TEXT NOT NULL,"
+    "  hash TEXT NOT NULL UNIQUE,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER,"
+    "  last_used_at INTEGER,"
+    "  revoked_at INTEGER);"
+    "CREATE INDEX tokens_scope ON tokens(scope, name);",
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+/* Column lists shared by gets and lists; the row readers below depend on their order. */
+#define DOMAIN_ROW                                                                                 \
+	"SELECT d.name, d.doc, d.revision, d.created_at, d.updated_at,"                            \
+	" (SELECT count(*) FROM products p WHERE p.domain_id = d.id AND p.deleted_at IS NULL)"     \
+	" FROM domains d"
+#define PRODUCT_ROW                                                                                \
+	"SELECT d.name, p.name, p.doc, p.revision, p.created_at, p.updated_at, p.deleted_at,"      \
+	" (SELECT max(v.number) FROM versions v WHERE v.product_id = p.id),"                       \
+	" (SELECT count(*) FROM versions v WHERE v.product_id = p.id)"                             \
+	" FROM products p JOIN domains d ON d.id = p.domain_id"
+#define VERSION_ROW                                                                                \
+	"SELECT number, format, media_type, fingerprint, created_at, created_by, changes"          \
+	" FROM versions"
+#define TOKEN_ROW                                                                                  \
+	"SELECT id, name, scope, created_at, expires_at, last_used_at, revoked_at, hash FROM "     \
+	"tokens"
+/* number ?2, or the latest when ?2 is 0 */
+#define VERSION_NUMBER                                                                             \
+	" WHERE product_id = ?1 AND number = CASE WHEN ?2 = 0"                                     \
+	" THEN (SELECT max(number) FROM versions WHERE product_id = ?1) ELSE ?2 END"
+
+enum stmt_id {
+	S_BEGIN,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_DOMAIN_FIND,
+	S_DOMAIN_INSERT,
+	S_DOMAIN_UPDATE,
+	S_DOMAIN_GET,
+	S_DOMAIN_LIST,
+	S_DOMAIN_PRODUCTS,
+	S_DOMAIN_DELETE,
+	S_PRODUCT_FIND,
+	S_PRODUCT_INSERT,
+	S_PRODUCT_UPDATE,
+	S_PRODUCT_DELETE,
+	S_PRODUCT_GET,
+	S_PRODUCT_LIVE_ID,
+	S_TAGS_CLEAR,
+	S_TAG_INSERT,
+	S_VERSION_BY_FP,
+	S_VERSION_NEXT,
+	S_VERSION_INSERT,
+	S_VERSION_GET,
+	S_VERSION_CONTRACT,
+	S_VERSION_LIST,
+	S_TOKEN_LIVE_NAME,
+	S_TOKEN_INSERT,
+	S_TOKEN_LOOKUP,
+	S_TOKEN_TOUCH,
+	S_TOKEN_LIST_ALL,
+	S_TOKEN_LIST_SCOPE,
+	S_TOKEN_REVOKE,
+	S_TOKEN_COUNT,
+	S_INTEGRITY,
+	S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+    [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+    [S_DOMAIN_FIND] = "SELECT id, canon, revision FROM domains WHERE name = ?1",
+    [S_DOMAIN_INSERT] = "INSERT INTO domains (name, doc, canon, revision, created_at,"
+                        " updated_at) VALUES (?1, ?2, ?3, 1, ?4, ?4)",
+    [S_DOMAIN_UPDATE] = "UPDATE domains SET doc = ?2, canon = ?3, revision = revision + 1,"
+                        " updated_at = ?4 WHERE id = ?1",
+    [S_DOMAIN_GET] = DOMAIN_ROW " WHERE d.name = ?1",
+    [S_DOMAIN_LIST] = DOMAIN_ROW " WHERE d.name > ?1 ORDER BY d.name LIMIT ?2",
+    [S_DOMAIN_PRODUCTS] = "SELECT count(*), count(deleted_at) FROM products"
+                          " WHERE domain_id = ?1",
+    [S_DOMAIN_DELETE] = "DELETE FROM domains WHERE id = ?1",
+    [S_PRODUCT_FIND] = "SELECT id, canon, revision, deleted_at FROM products"
+                       " WHERE domain_id = ?1 AND name = ?2",
+    [S_PRODUCT_INSERT] = "INSERT INTO products (domain_id, name, doc, canon, kind, owner,"
+                         " lifecycle, title, description, revision, created_at, updated_at)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10, ?10)",
+    [S_PRODUCT_UPDATE] = "UPDATE products SET doc = ?2, canon = ?3, kind = ?4, owner = ?5,"
+                         " lifecycle = ?6, title = ?7, description = ?8,"
+                         " revision = revision + 1, updated_at = ?9, deleted_at = NULL"
+                         " WHERE id = ?1",
+    [S_PRODUCT_DELETE] = "UPDATE products SET deleted_at = ?2, updated_at = ?2,"
+                         " revision = revision + 1 WHERE id = ?1",
+    [S_PRODUCT_GET] = PRODUCT_ROW " WHERE d.name = ?1 AND p.name = ?2",
+    [S_PRODUCT_LIVE_ID] = "SELECT p.id, p.revision FROM products p"
+                          " JOIN domains d ON d.id = p.domain_id"
+                          " WHERE d.name = ?1 AND p.name = ?2 AND p.deleted_at IS NULL",
+    [S_TAGS_CLEAR] = "DELETE FROM product_tags WHERE product_id = ?1",
+    [S_TAG_INSERT] = "INSERT OR IGNORE INTO product_tags (product_id, tag) VALUES (?1, ?2)",
+    [S_VERSION_BY_FP] = "SELECT number FROM versions"
+                        " WHERE product_id = ?1 AND fingerprint = ?2",
+    [S_VERSION_NEXT] = "SELECT coalesce(max(number), 0) + 1 FROM versions"
+                       " WHERE product_id = ?1",
+    [S_VERSION_INSERT] = "INSERT INTO versions (product_id, number, format, media_type,"
+                         " contract, fingerprint, created_by, created_at, changes)"
+                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [S_VERSION_GET] = VERSION_ROW VERSION_NUMBER,
+    [S_VERSION_CONTRACT] = "SELECT contract, media_type FROM versions" VERSION_NUMBER,
+    [S_VERSION_LIST] = VERSION_ROW " WHERE product_id = ?1 AND number > ?2"
+                                   " ORDER BY number LIMIT ?3",
+    [S_TOKEN_LIVE_NAME] = "SELECT 1 FROM tokens WHERE scope = ?1 AND name = ?2"
+                          " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?3)",
+    [S_TOKEN_INSERT] = "INSERT INTO tokens (name, scope, hash, created_at, expires_at)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_TOKEN_LOOKUP] = TOKEN_ROW " WHERE hash = ?1 AND revoked_at IS NULL"
+                                 " AND (expires_at IS NULL OR expires_at > ?2)",
+    [S_TOKEN_TOUCH] = "UPDATE tokens SET last_used_at = ?2 WHERE id = ?1",
+    [S_TOKEN_LIST_ALL] = TOKEN_ROW " ORDER BY id",
+    [S_TOKEN_LIST_SCOPE] = TOKEN_ROW " WHERE scope = ?1 ORDER BY id",
+    [S_TOKEN_REVOKE] = "UPDATE tokens SET revoked_at = ?3"
+                       " WHERE id = ?1 AND scope = ?2 AND revoked_at IS NULL",
+    [S_TOKEN_COUNT] = "SELECT count(*) FROM tokens",
+    [S_INTEGRITY] = "PRAGMA integrity_check",
+};
+
+/* Product listing: one statement per combination of filters present, built from fixed
+ * fragments (never from the filter values, which are bound by name). */
+enum {
+	F_LIVE = 1 << 0,
+	F_DOMAIN = 1 << 1,
+	F_KIND = 1 << 2,
+	F_OWNER = 1 << 3,
+	F_LIFECYCLE = 1 << 4,
+	F_TAG = 1 << 5,
+	F_Q = 1 << 6,
+	F_VARIANTS = 1 << 7
+};
+
+static const struct {
+	int flag;
+	const char *sql;
+} list_fragments[] = {
+    {F_LIVE, " AND p.deleted_at IS NULL"},
+    {F_DOMAIN, " AND d.name = :domain"},
+    {F_KIND, " AND p.kind = :kind"},
+    {F_OWNER, " AND p.owner = :owner"},
+    {F_LIFECYCLE, " AND p.lifecycle = :lifecycle"},
+    {F_TAG, " AND EXISTS (SELECT 1 FROM product_tags t WHERE t.product_id = p.id"
+            " AND t.tag = :tag)"},
+    {F_Q, " AND (p.name LIKE :q ESCAPE '\\' OR d.name LIKE :q ESCAPE '\\'"
+          " OR p.title LIKE :q ESCAPE '\\' OR p.description LIKE :q ESCAPE '\\'"
+          " OR p.owner LIKE :q ESCAPE '\\' OR EXISTS (SELECT 1 FROM product_tags t"
+          " WHERE t.product_id = p.id AND t.tag LIKE :q ESCAPE '\\'))"},
+};
+
+struct conn {
+	struct store *st;
+	sqlite3 *db;
+	sqlite3_stmt *stmt[S_COUNT];
+	sqlite3_stmt *list[F_VARIANTS];
+	struct conn *prev, *next;
+};
+
+struct store {
+	char *path;
+	pthread_key_t key;
+	pthread_mutex_t lock; /* guards conns */
+	struct conn *conns;
+};
+
+/* Errors ------------------------------------------------------------------------------------ */
+
+/* The one place SQLite result codes become dw codes. */
+static int sql_fail(struct conn *c, int rc, struct dw_error *err)
+{
+	const char *msg = c && c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
+
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_PERM:
+		return dw_error_set(err, DW_UNAVAILABLE, "store unavailable: %s", msg);
+	case SQLITE_CONSTRAINT:
+		return dw_error_set(err, DW_CONFLICT, "conflicting write: %s", msg);
+	case SQLITE_NOMEM:
+		return dw_error_set(err, DW_NOMEM, "store out of memory");
+	default:
+		return dw_error_set(err, DW_INTERNAL, "store error: %s", msg);
+	}
+}
+
+/* Connections ------------------------------------------------------------------------------- */
+
+static void conn_free(struct conn *c)
+{
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(c->stmt[i]);
+	for (int i = 0; i < F_VARIANTS; i++)
+		sqlite3_finalize(c->list[i]);
+	sqlite3_close_v2(c->db);
+	free(c);
+}
+
+/* pthread key destructor: the thread that owned c is exiting */
+static void conn_destroy(void *p)
+{
+	struct conn *c = p;
+	struct store *st = c->st;
+
+	pthread_mutex_lock(&st->lock);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		st->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	pthread_mutex_unlock(&st->lock);
+	conn_free(c);
+}
+
+static int exec_static(struct conn *c, const char *sql, struct dw_error *err)
+{
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : sql_fail(c, rc, err);
+}
+
+static int conn_open(struct store *st, struct conn **out, struct dw_error *err)
+{
+	int flags =
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+	struct conn *c = xcalloc(1, sizeof(*c));
+	int rc;
+
+	c->st = st;
+	rc = sqlite3_open_v2(st->path, &c->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		dw_error_set(err, DW_UNAVAILABLE,
+		             "store unavailable: cannot open database '%s': %s", st->path,
+		             c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		conn_free(c);
+		return DW_UNAVAILABLE;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
+	rc = exec_static(c, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;", err);
+	if (rc) {
+		conn_free(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+/* The calling thread's connection, opened on first use. */
+static int conn_get(struct store *st, struct conn **out, struct dw_error *err)
+{
+	struct conn *c = pthread_getspecific(st->key);
+	int rc;
+
+	if (c) {
+		*out = c;
+		return 0;
+	}
+	if ((rc = conn_open(st, &c, err)))
+		return rc;
+	if (pthread_setspecific(st->key, c)) {
+		conn_free(c);
+		return dw_error_set(err, DW_INTERNAL, "cannot attach a store connection to thread");
+	}
+	pthread_mutex_lock(&st->lock);
+	c->next = st->conns;
+	if (st->conns)
+		st->conns->prev = c;
+	st->conns = c;
+	pthread_mutex_unlock(&st->lock);
+	*out = c;
+	return 0;
+}
+
+/* Statements -------------------------------------------------------------------------------- */
+
+static int prep(struct conn *c, enum stmt_id id, sqlite3_stmt **out, struct dw_error *err)
+{
+	if (!c->stmt[id]) {
+		int rc = sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+		                            &c->stmt[id], NULL);
+		if (rc != SQLITE_OK) {
+			c->stmt[id] = NULL;
+			return sql_fail(c, rc, err);
+		}
+	}
+	*out = c->stmt[id];
+	return 0;
+}
+
+/* Ends a statement's use: releases its read snapshot and its borrowed bindings. */
+static void done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+/* Binds parameters 1..n from types: 't' const char * (NULL binds NULL), 'I' long long, 'i' int,
+ * 'N' long long bound as NULL when 0. Text is borrowed until done(). */
+static int bindf(struct conn *c, sqlite3_stmt *s, struct dw_error *err, const char *types, ...)
+{
+	va_list ap;
+	int rc = SQLITE_OK;
+
+	if ((int)strlen(types) != sqlite3_bind_parameter_count(s)) {
+		done(s);
+		return dw_error_set(err, DW_INTERNAL, "statement takes %d parameters, not %zu",
+		                    sqlite3_bind_parameter_count(s), strlen(types));
+	}
+	va_start(ap, types);
+	for (int i = 0; types[i] && rc == SQLITE_OK; i++) {
+		const char *str;
+		long long ll;
+
+		switch (types[i]) {
+		case 't':
+			str = va_arg(ap, const char *);
+			rc = str ? sqlite3_bind_text(s, i + 1, str, -1, SQLITE_STATIC)
+			         : sqlite3_bind_null(s, i + 1);
+			break;
+		case 'I':
+			rc = sqlite3_bind_int64(s, i + 1, va_arg(ap, long long));
+			break;
+		case 'i':
+			rc = sqlite3_bind_int(s, i + 1, va_arg(ap, int));
+			break;
+		case 'N':
+			ll = va_arg(ap, long long);
+			rc = ll ? sqlite3_bind_int64(s, i + 1, ll) : sqlite3_bind_null(s, i + 1);
+			break;
+		default:
+			rc = SQLITE_MISUSE;
+		}
+	}
+	va_end(ap);
+	if (rc != SQLITE_OK) {
+		int code = sql_fail(c, rc, err);
+		done(s);
+		return code;
+	}
+	return 0;
+}
+
+/* 1 for a row, 0 when done, or a negative dw code (the statement is then reset). */
+static int step(struct conn *c, sqlite3_stmt *s, struct dw_error *err)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	rc = sql_fail(c, rc, err);
+	done(s);
+	return rc;
+}
+
+/* Runs a prepared statement that returns no rows, then resets it. */
+static int run(struct conn *c, sqlite3_stmt *s, struct dw_error *err)
+{
+	int rc = step(c, s, err);
+	if (rc < 0)
+		return rc;
+	done(s);
+	return 0;
+}
+
+static int run_id(struct conn *c, enum stmt_id id, struct dw_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = prep(c, id, &s, err);
+	return rc ? rc : run(c, s, err);
+}
+
+static const char *col_text(sqlite3_stmt *s, int col)
+{
+	return (const char *)sqlite3_column_text(s, col);
+}
+
+/* Transactions ------------------------------------------------------------------------------ */
+
+static int tx_begin(struct conn *c, struct dw_error *err)
+{
+	return run_id(c, S_BEGIN, err);
+}
+
+static void tx_rollback(struct conn *c)
+{
+	if (!sqlite3_get_autocommit(c->db))
+		run_id(c, S_ROLLBACK, NULL);
+}
+
+/* Commits when rc is 0, rolls back otherwise; returns rc or the commit's failure. */
+static int tx_end(struct conn *c, int rc, struct dw_error *err)
+{
+	if (rc == 0) {
+		rc = run_id(c, S_COMMIT, err);
+		if (rc == 0)
+			return 0;
+	}
+	tx_rollback(c);
+	return rc;
+}
+
+/* Times, JSON, cursors ---------------------------------------------------------------------- */
+
+static long long now_unix(void)
+{
+	return (long long)time(NULL);
+}
+
+static json_t *json_time(long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char buf[40];
+
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return xjson(json_null());
+	return xjson(json_string(buf));
+}
+
+/* A time column, null when NULL. */
+static json_t *col_time(sqlite3_stmt *s, int col)
+{
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		return xjson(json_null());
+	return json_time(sqlite3_column_int64(s, col));
+}
+
+static json_t *col_string(sqlite3_stmt *s, int col)
+{
+	const char *t = col_text(s, col);
+	return xjson(t ? json_string(t) : json_null());
+}
+
+static void jset(json_t *obj, const char *key, json_t *value)
+{
+	if (json_object_set_new(obj, key, xjson(value)))
+		abort(); /* only on out of memory: keys are fixed ASCII */
+}
+
+static void jappend(json_t *arr, json_t *value)
+{
+	if (json_array_append_new(arr, xjson(value)))
+		abort();
+}
+
+/* A stored document column, parsed. */
+static int col_doc(sqlite3_stmt *s, int col, json_t **out, struct dw_error *err)
+{
+	const char *text = col_text(s, col);
+	json_error_t jerr;
+
+	*out = text ? json_loads(text, 0, &jerr) : NULL;
+	if (!*out)
+		return dw_error_set(err, DW_INTERNAL, "stored document is not valid JSON");
+	return 0;
+}
+
+static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static char *b64_encode(const char *raw, size_t n)
+{
+	char *out = xmalloc((n + 2) / 3 * 4 + 1);
+	const unsigned char *u = (const unsigned char *)raw;
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)u[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)u[i + 1] << 8;
+		if (i + 2 < n)
+			v |= u[i + 2];
+		out[o++] = b64url[(v >> 18) & 63];
+		out[o++] = b64url[(v >> 12) & 63];
+		if (i + 1 < n)
+			out[o++] = b64url[(v >> 6) & 63];
+		if (i + 2 < n)
+			out[o++] = b64url[v & 63];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static int b64_value(char ch)
+{
+	const char *p = ch ? strchr(b64url, ch) : NULL;
+	return p ? (int)(p - b64url) : -1;
+}
+
+/* Strict decoding (no padding, no stray bits); *raw is NUL-terminated and free'd by the caller. */
+static int b64_decode(const char *s, char **raw, size_t *n)
+{
+	size_t len = strlen(s), o = 0;
+	char *out;
+
+	if (len == 0 || len > CURSOR_MAX || len % 4 == 1)
+		return -1;
+	out = xmalloc(len / 4 * 3 + 3);
+	for (size_t i = 0; i < len; i += 4) {
+		size_t chunk = len - i < 4 ? len - i : 4;
+		unsigned v = 0;
+		for (size_t j = 0; j < 4; j++) {
+			int d = j < chunk ? b64_value(s[i + j]) : 0;
+			if (d < 0) {
+				free(out);
+				return -1;
+			}
+			v = v << 6 | (unsigned)d;
+		}
+		if ((chunk == 2 && (v & 0xffff)) || (chunk == 3 && (v & 0xff))) {
+			free(out);
+			return -1;
+		}
+		out[o++] = (char)(v >> 16);
+		if (chunk > 2)
+			out[o++] = (char)(v >> 8 & 0xff);
+		if (chunk > 3)
+			out[o++] = (char)(v & 0xff);
+	}
+	out[o] = '\0';
+	*raw = out;
+	*n = o;
+	return 0;
+}
+
+/* Cursors are base64url of "<kind>:<key>", kind 'd' (domain name), 'p' ("domain\nname") or
+ * 'v' (version number). */
+static char *cursor_make(char kind, const char *a, const char *b)
+{
+	char *raw = b ? xasprintf("%c:%s\n%s", kind, a, b) : xasprintf("%c:%s", kind, a);
+	char *out = b64_encode(raw, strlen(raw));
+	free(raw);
+	return out;
+}
+
+static int bad_cursor(struct dw_error *err)
+{
+	return dw_error_set(err, DW_MALFORMED, "invalid cursor");
+}
+
+/* Decodes cursor of kind into *a (and *b after the newline for 'p'); *a is free'd by the
+ * caller (*b points into it). */
+static int cursor_parse(const char *cursor, char kind, char **a, const char **b,
+                        struct dw_error *err)
+{
+	char *raw, *nl;
+	size_t n;
+
+	if (b64_decode(cursor, &raw, &n))
+		return bad_cursor(err);
+	if (n < 3 || strlen(raw) != n || raw[0] != kind || raw[1] != ':')
+		goto bad;
+	memmove(raw, raw + 2, n - 1);
+	nl = strchr(raw, '\n');
+	if (b) {
+		if (!nl || nl == raw || nl[1] == '\0' || strchr(nl + 1, '\n'))
+			goto bad;
+		*nl = '\0';
+		*b = nl + 1;
+	} else if (nl) {
+		goto bad;
+	}
+	*a = raw;
+	return 0;
+bad:
+	free(raw);
+	return bad_cursor(err);
+}
+
+static int page_limit(const struct store_page *page, struct dw_error *err)
+{
+	int limit = page ? page->limit : PAGE_LIMIT_DEFAULT;
+
+	if (limit < 1 || limit > PAGE_LIMIT_MAX)
+		return dw_error_set(err, DW_MALFORMED, "limit %d out of range 1..%d", limit,
+		                    PAGE_LIMIT_MAX);
+	return limit;
+}
+
+static const char *page_cursor(const struct store_page *page)
+{
+	return page && page->cursor && page->cursor[0] ? page->cursor : NULL;
+}
+
+/* Documents --------------------------------------------------------------------------------- */
+
+/* The stored text (key order kept) and the canonical text (sorted keys) of doc. */
+static int doc_texts(const json_t *doc, char **text, char **canon, struct dw_error *err)
+{
+	if (!json_is_object(doc))
+		return dw_error_set(err, DW_INVALID, "document is not a JSON object");
+	*text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	*canon = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!*text || !*canon) {
+		free(*text);
+		free(*canon);
+		*text = *canon = NULL;
+		return dw_error_set(err, DW_INVALID, "document cannot be serialized");
+	}
+	return 0;
+}
+
+static const char *doc_str(const json_t *doc, const char *section, const char *key)
+{
+	return json_string_value(json_object_get(json_object_get(doc, section), key));
+}
+
+/* Checks expect_rev against the current state: exists, and its revision when it does. */
+static int precondition(const char *what, const char *key, int exists, long long cur,
+                        long long expect_rev, struct dw_error *err)
+{
+	if (expect_rev == STORE_REV_ANY)
+		return 0;
+	if (expect_rev == STORE_REV_ABSENT) {
+		if (exists)
+			return dw_error_set(err, DW_PRECONDITION, "%s '%s' already exists", what,
+			                    key);
+		return 0;
+	}
+	if (expect_rev != STORE_REV_EXISTS && expect_rev < 1)
+		return dw_error_set(err, DW_INTERNAL, "invalid expected revision %lld", expect_rev);
+	if (!exists)
+		return dw_error_set(err, DW_PRECONDITION, "%s '%s' does not exist", what, key);
+	if (expect_rev > 0 && expect_rev != cur)
+		return dw_error_set(err, DW_PRECONDITION, "%s '%s' is at revision %lld, not %lld",
+		                    what, key, cur, expect_rev);
+	return 0;
+}
+
+/* Open, close, migrate ---------------------------------------------------------------------- */
+
+static int pragma_text(struct conn *c, const char *sql, char *buf, size_t size,
+                       struct dw_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &s, NULL);
+
+	if (rc != SQLITE_OK)
+		return sql_fail(c, rc, err);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const char *t = col_text(s, 0);
+		snprintf(buf, size, "%s", t ? t : "");
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		buf[0] = '\0';
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_OK)
+		rc = sql_fail(c, rc, err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int user_version(struct conn *c, long *v, struct dw_error *err)
+{
+	char buf[32], *end;
+	int rc = pragma_text(c, "PRAGMA user_version", buf, sizeof(buf), err);
+
+	if (rc)
+		return rc;
+	*v = strtol(buf, &end, 10);
+	if (end == buf || *end)
+		return dw_error_set(err, DW_INTERNAL, "unreadable schema version '%s'", buf);
+	return 0;
+}
+
+static int migrate(struct conn *c, struct dw_error *err)
+{
+	long v;
+	int rc;
+
+	if ((rc = user_version(c, &v, err)))
+		return rc;
+	if (v > NMIGRATIONS)
+		return dw_error_set(err, DW_INTERNAL,
+		                    "store schema version %ld is newer than this program's (%d)", v,
+		                    NMIGRATIONS);
+	while (v < NMIGRATIONS) {
+		char sql[64];
+
+		if ((rc = exec_static(c, "BEGIN IMMEDIATE", err)))
+			return rc;
+		/* another process may have migrated while we waited for the lock */
+		rc = user_version(c, &v, err);
+		if (!rc && v < NMIGRATIONS) {
+			rc = exec_static(c, migrations[v], err);
+			snprintf(sql, sizeof(sql), "PRAGMA user_version = %ld", v + 1);
+			if (!rc)
+				rc = exec_static(c, sql, err);
+		}
+		if (!rc)
+			rc = exec_static(c, "COMMIT", err);
+		if (rc) {
+			if (!sqlite3_get_autocommit(c->db))
+				sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+			return rc;
+		}
+		if ((rc = user_version(c, &v, err)))
+			return rc;
+	}
+	return 0;
+}
+
+int store_open(const char *path, struct store **out, struct dw_error *err)
+{
+	struct store *st;
+	struct conn *c;
+	char mode[32];
+	int rc;
+
+	*out = NULL;
+	if (!path || !*path)
+		return dw_error_set(err, DW_USAGE, "no database path given");
+	st = xcalloc(1, sizeof(*st));
+	st->path = xstrdup(path);
+	if (pthread_mutex_init(&st->lock, NULL)) {
+		free(st->path);
+		free(st);
+		return dw_error_set(err, DW_INTERNAL, "cannot create the store's lock");
+	}
+	if (pthread_key_create(&st->key, conn_destroy)) {
+		pthread_mutex_destroy(&st->lock);
+		free(st->path);
+		free(st);
+		return dw_error_set(err, DW_INTERNAL, "cannot create the store's thread key");
+	}
+	rc = conn_get(st, &c, err);
+	if (!rc)
+		rc = pragma_text(c, "PRAGMA journal_mode = WAL", mode, sizeof(mode), err);
+	/* a read-only database keeps the journal mode it has; a writable one must use WAL */
+	if (!rc && strcmp(mode, "wal") && !sqlite3_db_readonly(c->db, "main"))
+		rc = dw_error_set(err, DW_UNAVAILABLE,
+		                  "store unavailable: cannot use WAL journal mode on '%s'", path);
+	if (!rc)
+		rc = migrate(c, err);
+	if (rc) {
+		store_close(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+void store_close(struct store *st)
+{
+	struct conn *c, *next;
+
+	if (!st)
+		return;
+	pthread_setspecific(st->key, NULL);
+	pthread_mutex_lock(&st->lock);
+	for (c = st->conns; c; c = next) {
+		next = c->next;
+		conn_free(c); /* the last close checkpoints the WAL into the database */
+	}
+	st->conns = NULL;
+	pthread_mutex_unlock(&st->lock);
+	pthread_key_delete(st->key);
+	pthread_mutex_destroy(&st->lock);
+	free(st->path);
+	free(st);
+}
+
+int store_integrity_check(struct store *st, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	char first[256] = "";
+	int rc, ok = 0;
+
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_INTEGRITY, &s, err)))
+		return rc;
+	while ((rc = step(c, s, err)) == 1) {
+		const char *t = col_text(s, 0);
+		if (!first[0])
+			snprintf(first, sizeof(first), "%s", t ? t : "");
+		ok = t && !strcmp(t, "ok");
+	}
+	done(s);
+	if (rc < 0)
+		return rc;
+	if (!ok)
+		return dw_error_set(err, DW_INTERNAL, "store integrity check failed: %s", first);
+	return 0;
+}
+
+/* Domains ----------------------------------------------------------------------------------- */
+
+static int domain_put_tx(struct conn *c, const char *name, const char *text, const char *canon,
+                         long long expect_rev, enum store_result *result, long long *rev,
+                         struct dw_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	long long id = 0, cur = 0;
+	int rc, found, same = 0;
+
+	if ((rc = prep(c, S_DOMAIN_FIND, &s, err)) || (rc = bindf(c, s, err, "t", name)))
+		return rc;
+	if ((found = step(c, s, err)) < 0)
+		return found;
+	if (found) {
+		const char *old = col_text(s, 1);
+		id = sqlite3_column_int64(s, 0);
+		cur = sqlite3_column_int64(s, 2);
+		same = old && !strcmp(old, canon);
+	}
+	done(s);
+	if ((rc = precondition("domain", name, found, cur, expect_rev, err)))
+		return rc;
+	if (found && same) {
+		*result = STORE_UNCHANGED;
+		*rev = cur;
+		return 0;
+	}
+	if (found) {
+		if ((rc = prep(c, S_DOMAIN_UPDATE, &s, err)) ||
+		    (rc = bindf(c, s, err, "IttI", id, text, canon, now_unix())))
+			return rc;
+		*result = STORE_UPDATED;
+		*rev = cur + 1;
+	} else {
+		if ((rc = prep(c, S_DOMAIN_INSERT, &s, err)) ||
+		    (rc = bindf(c, s, err, "tttI", name, text, canon, now_unix())))
+			return rc;
+		*result = STORE_CREATED;
+		*rev = 1;
+	}
+	return run(c, s, err);
+}
+
+int store_domain_put(struct store *st, const char *name, const json_t *doc, long long expect_rev,
+                     enum store_result *result, long long *rev, struct dw_error *err)
+{
+	struct conn *c;
+	char *text = NULL, *canon = NULL;
+	enum store_result res = STORE_UNCHANGED;
+	long long r = 0;
+	int rc;
+
+	if (!name || !*name)
+		return dw_error_set(err, DW_INVALID, "domain name is empty");
+	if ((rc = conn_get(st, &c, err)) || (rc = doc_texts(doc, &text, &canon, err)))
+		return rc;
+	if (!(rc = tx_begin(c, err))) {
+		rc = domain_put_tx(c, name, text, canon, expect_rev, &res, &r, err);
+		rc = tx_end(c, rc, err);
+	}
+	free(text);
+	free(canon);
+	if (rc)
+		return rc;
+	if (result)
+		*result = res;
+	if (rev)
+		*rev = r;
+	return 0;
+}
+
+/* A DOMAIN_ROW as the document plus its status. */
+static int domain_from_row(sqlite3_stmt *s, json_t **out, struct dw_error *err)
+{
+	json_t *doc, *status;
+	int rc;
+
+	if ((rc = col_doc(s, 1, &doc, err)))
+		return rc;
+	status = xjson(json_object());
+	jset(status, "revision", json_integer(sqlite3_column_int64(s, 2)));
+	jset(status, "createdAt", col_time(s, 3));
+	jset(status, "updatedAt", col_time(s, 4));
+	jset(status, "products", json_integer(sqlite3_column_int64(s, 5)));
+	jset(doc, "status", status);
+	*out = doc;
+	return 0;
+}
+
+int store_domain_get(struct store *st, const char *name, json_t **out, long long *rev,
+                     struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_DOMAIN_GET, &s, err)) ||
+	    (rc = bindf(c, s, err, "t", name ? name : "")))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	if (rc == 0) {
+		done(s);
+		return dw_error_set(err, DW_NOT_FOUND, "domain '%s' not found", name ? name : "");
+	}
+	if (rev)
+		*rev = sqlite3_column_int64(s, 2);
+	rc = domain_from_row(s, out, err);
+	done(s);
+	return rc;
+}
+
+int store_domain_list(struct store *st, const struct store_page *page, json_t **items, char **next,
+                      struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	char *after = NULL, *last = NULL;
+	int limit, rc, n = 0;
+
+	*items = NULL;
+	*next = NULL;
+	if ((limit = page_limit(page, err)) < 0)
+		return limit;
+	if (page_cursor(page) && (rc = cursor_parse(page_cursor(page), 'd', &after, NULL, err)))
+		return rc;
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_DOMAIN_LIST, &s, err)) ||
+	    (rc = bindf(c, s, err, "ti", after ? after : "", limit + 1))) {
+		free(after);
+		return rc;
+	}
+	*items = xjson(json_array());
+	while ((rc = step(c, s, err)) == 1) {
+		json_t *item;
+		if (++n > limit)
+			break;
+		if ((rc = domain_from_row(s, &item, err)))
+			break;
+		jappend(*items, item);
+		free(last);
+		last = xstrdup(col_text(s, 0));
+	}
+	done(s);
+	free(after);
+	if (rc < 0) {
+		free(last);
+		json_decref(*items);
+		*items = NULL;
+		return rc;
+	}
+	if (n > limit)
+		*next = cursor_make('d', last, NULL);
+	free(last);
+	return 0;
+}
+
+static int domain_delete_tx(struct conn *c, const char *name, long long expect_rev,
+                            struct dw_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	long long id, cur, total, deleted;
+	int rc;
+
+	if ((rc = prep(c, S_DOMAIN_FIND, &s, err)) || (rc = bindf(c, s, err, "t", name)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	if (rc == 0) {
+		done(s);
+		return dw_error_set(err, DW_NOT_FOUND, "domain '%s' not found", name);
+	}
+	id = sqlite3_column_int64(s, 0);
+	cur = sqlite3_column_int64(s, 2);
+	done(s);
+	if ((rc = precondition("domain", name, 1, cur, expect_rev, err)))
+		return rc;
+	if ((rc = prep(c, S_DOMAIN_PRODUCTS, &s, err)) || (rc = bindf(c, s, err, "I", id)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	total = sqlite3_column_int64(s, 0);
+	deleted = sqlite3_column_int64(s, 1);
+	done(s);
+	if (total > 0 && deleted > 0)
+		return dw_error_set(err, DW_CONFLICT,
+		                    "domain '%s' still has %lld product%s (%lld deleted, kept with "
+		                    "their versions)",
+		                    name, total, total == 1 ? "" : "s", deleted);
+	if (total > 0)
+		return dw_error_set(err, DW_CONFLICT, "domain '%s' still has %lld product%s", name,
+		                    total, total == 1 ? "" : "s");
+	if ((rc = prep(c, S_DOMAIN_DELETE, &s, err)) || (rc = bindf(c, s, err, "I", id)))
+		return rc;
+	return run(c, s, err);
+}
+
+int store_domain_delete(struct store *st, const char *name, long long expect_rev,
+                        struct dw_error *err)
+{
+	struct conn *c;
+	int rc;
+
+	if ((rc = conn_get(st, &c, err)) || (rc = tx_begin(c, err)))
+		return rc;
+	rc = domain_delete_tx(c, name ? name : "", expect_rev, err);
+	return tx_end(c, rc, err);
+}
+
+/* Products ---------------------------------------------------------------------------------- */
+
+struct product_put {
+	const char *domain, *name, *text, *canon;
+	const json_t *doc;
+	long long expect_rev;
+	enum store_result result;
+	long long rev;
+};
+
+static int product_tags_write(struct conn *c, long long id, const json_t *doc, struct dw_error *err)
+{
+	const json_t *tags = json_object_get(json_object_get(doc, "metadata"), "tags");
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = prep(c, S_TAGS_CLEAR, &s, err)) || (rc = bindf(c, s, err, "I", id)) ||
+	    (rc = run(c, s, err)))
+		return rc;
+	for (size_t i = 0; i < json_array_size(tags); i++) {
+		const char *tag = json_string_value(json_array_get(tags, i));
+		if (!tag)
+			continue;
+		if ((rc = prep(c, S_TAG_INSERT, &s, err)) ||
+		    (rc = bindf(c, s, err, "It", id, tag)) || (rc = run(c, s, err)))
+			return rc;
+	}
+	return 0;
+}
+
+static int product_put_tx(struct conn *c, struct product_put *pp, struct dw_error *err)
+{
+	const char *kind = doc_str(pp->doc, "spec", "type");
+	const char *owner = doc_str(pp->doc, "metadata", "owner");
+	const char *lifecycle = doc_str(pp->doc, "metadata", "lifecycle");
+	const char *title = doc_str(pp->doc, "metadata", "title");
+	const char *description = doc_str(pp->doc, "metadata", "description");
+	char key[300];
+	sqlite3_stmt *s = NULL;
+	long long domain_id, id = 0, cur = 0;
+	int rc, found, live = 0, same = 0;
+
+	snprintf(key, sizeof(key), "%s/%s", pp->domain, pp->name);
+	if (!lifecycle)
+		lifecycle = "experimental"; /* the descriptor's default */
+	if ((rc = prep(c, S_DOMAIN_FIND, &s, err)) || (rc = bindf(c, s, err, "t", pp->domain)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	if (rc == 0) {
+		done(s);
+		return dw_error_set(err, DW_NOT_FOUND, "domain '%s' not found", pp->domain);
+	}
+	domain_id = sqlite3_column_int64(s, 0);
+	done(s);
+
+	if ((rc = prep(c, S_PRODUCT_FIND, &s, err)) ||
+	    (rc = bindf(c, s, err, "It", domain_id, pp->name)))
+		return rc;
+	if ((found = step(c, s, err)) < 0)
+		return found;
+	if (found) {
+		const char *old = col_text(s, 1);
+		id = sqlite3_column_int64(s, 0);
+		cur = sqlite3_column_int64(s, 2);
+		live = sqlite3_column_type(s, 3) == SQLITE_NULL;
+		same = old && !strcmp(old, pp->canon);
+	}
+	done(s);
+	/* a deleted product does not exist for preconditions: If-None-Match: * revives it */
+	if ((rc = precondition("product", key, live, cur, pp->expect_rev, err)))
+		return rc;
+	if (live && same) {
+		pp->result = STORE_UNCHANGED;
+		pp->rev = cur;
+		return 0;
+	}
+	if (found) {
+		if ((rc = prep(c, S_PRODUCT_UPDATE, &s, err)) ||
+		    (rc = bindf(c, s, err, "ItttttttI", id, pp->text, pp->canon, kind, owner,
+		                lifecycle, title, description, now_unix())) ||
+		    (rc = run(c, s, err)))
+			return rc;
+		pp->result = STORE_UPDATED;
+		pp->rev = cur + 1;
+	} else {
+		if ((rc = prep(c, S_PRODUCT_INSERT, &s, err)) ||
+		    (rc = bindf(c, s, err, "IttttttttI", domain_id, pp->name, pp->text, pp->canon,
+		                kind, owner, lifecycle, title, description, now_unix())) ||
+		    (rc = run(c, s, err)))
+			return rc;
+		id = sqlite3_last_insert_rowid(c->db);
+		pp->result = STORE_CREATED;
+		pp->rev = 1;
+	}
+	return product_tags_write(c, id, pp->doc, err);
+}
+
+int store_product_put(struct store *st, const char *domain, const char *name, const json_t *doc,
+                      long long expect_rev, enum store_result *result, long long *rev,
+                      struct dw_error *err)
+{
+	struct product_put pp = {
+	    .domain = domain, .name = name, .doc = doc, .expect_rev = expect_rev};
+	char *text = NULL, *canon = NULL;
+	struct conn *c;
+	int rc;
+
+	if (!domain || !*domain || !name || !*name)
+		return dw_error_set(err, DW_INVALID, "product name is empty");
+	if ((rc = conn_get(st, &c, err)) || (rc = doc_texts(doc, &text, &canon, err)))
+		return rc;
+	pp.text = text;
+	pp.canon = canon;
+	if (!(rc = tx_begin(c, err))) {
+		rc = product_put_tx(c, &pp, err);
+		rc = tx_end(c, rc, err);
+	}
+	free(text);
+	free(canon);
+	if (rc)
+		return rc;
+	if (result)
+		*result = pp.result;
+	if (rev)
+		*rev = pp.rev;
+	return 0;
+}
+
+/* A PRODUCT_ROW as the document plus its status. */
+static int product_from_row(sqlite3_stmt *s, json_t **out, struct dw_error *err)
+{
+	json_t *doc, *status;
+	int rc;
+
+	if ((rc = col_doc(s, 2, &doc, err)))
+		return rc;
+	status = xjson(json_object());
+	jset(status, "revision", json_integer(sqlite3_column_int64(s, 3)));
+	jset(status, "createdAt", col_time(s, 4));
+	jset(status, "updatedAt", col_time(s, 5));
+	jset(status, "deleted", json_boolean(sqlite3_column_type(s, 6) != SQLITE_NULL));
+	jset(status, "latestVersion",
+	     sqlite3_column_type(s, 7) == SQLITE_NULL ? json_null()
+	                                              : json_integer(sqlite3_column_int64(s, 7)));
+	jset(status, "versions", json_integer(sqlite3_column_int64(s, 8)));
+	jset(doc, "status", status);
+	*out = doc;
+	return 0;
+}
+
+int store_product_get(struct store *st, const char *domain, const char *name, int include_deleted,
+                      json_t **out, long long *rev, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*out = NULL;
+	domain = domain ? domain : "";
+	name = name ? name : "";
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_PRODUCT_GET, &s, err)) ||
+	    (rc = bindf(c, s, err, "tt", domain, name)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	if (rc == 0 || (!include_deleted && sqlite3_column_type(s, 6) != SQLITE_NULL)) {
+		done(s);
+		return dw_error_set(err, DW_NOT_FOUND, "product '%s/%s' not found", domain, name);
+	}
+	if (rev)
+		*rev = sqlite3_column_int64(s, 3);
+	rc = product_from_row(s, out, err);
+	done(s);
+	return rc;
+}
+
+static void sql_append(char *buf, size_t size, size_t *len, const char *frag)
+{
+	size_t n = strlen(frag);
+
+	if (*len + n + 1 > size)
+		abort(); /* the buffer is sized for every fragment at once */
+	memcpy(buf + *len, frag, n + 1);
+	*len += n;
+}
+
+/* The listing statement for the filters in mask, prepared once per connection. */
+static int list_stmt(struct conn *c, int mask, sqlite3_stmt **out, struct dw_error *err)
+{
+	char sql[2048];
+	size_t len = 0;
+	int rc;
+
+	if (c->list[mask]) {
+		*out = c->list[mask];
+		return 0;
+	}
+	sql_append(sql, sizeof(sql), &len,
+	           PRODUCT_ROW " WHERE d.name >= :after_domain"
+	                       " AND (d.name > :after_domain"
+	                       " OR p.name > :after_name)");
+	for (size_t i = 0; i < sizeof(list_fragments) / sizeof(list_fragments[0]); i++)
+		if (mask & list_fragments[i].flag)
+			sql_append(sql, sizeof(sql), &len, list_fragments[i].sql);
+	sql_append(sql, sizeof(sql), &len, " ORDER BY d.name, p.name LIMIT :limit");
+	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->list[mask], NULL);
+	if (rc != SQLITE_OK) {
+		c->list[mask] = NULL;
+		return sql_fail(c, rc, err);
+	}
+	*out = c->list[mask];
+	return 0;
+}
+
+static int bind_named(sqlite3_stmt *s, const char *param, const char *value)
+{
+	int idx = sqlite3_bind_parameter_index(s, param);
+	return idx ? sqlite3_bind_text(s, idx, value, -1, SQLITE_STATIC) : SQLITE_OK;
+}
+
+/* "%q%" with LIKE's metacharacters in q escaped by '\' (malloc'd). */
+static char *like_pattern(const char *q)
+{
+	size_t n = strlen(q), o = 0;
+	char *out = xmalloc(2 * n + 3);
+
+	out[o++] = '%';
+	for (size_t i = 0; i < n; i++) {
+		if (q[i] == '%' || q[i] == '_' || q[i] == '\\')
+			out[o++] = '\\';
+		out[o++] = q[i];
+	}
+	out[o++] = '%';
+	out[o] = '\0';
+	return out;
+}
+
+static int product_list_run(struct conn *c, sqlite3_stmt *s, int limit, json_t *items, char **next,
+                            struct dw_error *err)
+{
+	char *last_domain = NULL, *last_name = NULL;
+	int rc, n = 0;
+
+	while ((rc = step(c, s, err)) == 1) {
+		json_t *item;
+		if (++n > limit)
+			break;
+		if ((rc = product_from_row(s, &item, err)))
+			break;
+		jappend(items, item);
+		free(last_domain);
+		free(last_name);
+		last_domain = xstrdup(col_text(s, 0));
+		last_name = xstrdup(col_text(s, 1));
+	}
+	done(s);
+	if (rc >= 0 && n > limit)
+		*next = cursor_make('p', last_domain, last_name);
+	free(last_domain);
+	free(last_name);
+	return rc < 0 ? rc : 0;
+}
+
+int store_product_list(struct store *st, const struct store_product_filter *filter,
+                       const struct store_page *page, json_t **items, char **next,
+                       struct dw_error *err)
+{
+	static const struct store_product_filter none;
+	const struct store_product_filter *f = filter ? filter : &none;
+	char *after = NULL, *pattern = NULL;
+	const char *after_name = "";
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int limit, rc, mask = 0, brc;
+
+	*items = NULL;
+	*next = NULL;
+	if ((limit = page_limit(page, err)) < 0)
+		return limit;
+	if (page_cursor(page) &&
+	    (rc = cursor_parse(page_cursor(page), 'p', &after, &after_name, err)))
+		return rc;
+	mask |= f->include_deleted ? 0 : F_LIVE;
+	mask |= f->domain ? F_DOMAIN : 0;
+	mask |= f->kind ? F_KIND : 0;
+	mask |= f->owner ? F_OWNER : 0;
+	mask |= f->lifecycle ? F_LIFECYCLE : 0;
+	mask |= f->tag ? F_TAG : 0;
+	mask |= f->q && f->q[0] ? F_Q : 0;
+	if ((rc = conn_get(st, &c, err)) || (rc = list_stmt(c, mask, &s, err))) {
+		free(after);
+		return rc;
+	}
+	if (mask & F_Q)
+		pattern = like_pattern(f->q);
+	brc = bind_named(s, ":after_domain", after ? after : "");
+	if (brc == SQLITE_OK)
+		brc = bind_named(s, ":after_name", after_name);
+	if (brc == SQLITE_OK)
+		brc = bind_named(s, ":domain", f->domain);
+	if (brc == SQLITE_OK)
+		brc = bind_named(s, ":kind", f->kind);
+	if (brc == SQLITE_OK)
+		brc = bind_named(s, ":owner", f->owner);
+	if (brc == SQLITE_OK)
+		brc = bind_named(s, ":lifecycle", f->lifecycle);
+	if (brc == SQLITE_OK)
+		brc = bind_named(s, ":tag", f->tag);
+	if (brc == SQLITE_OK)
+		brc = bind_named(s, ":q", pattern);
+	if (brc == SQLITE_OK)
+		brc = sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":limit"), limit + 1);
+	if (brc != SQLITE_OK) {
+		rc = sql_fail(c, brc, err);
+		done(s);
+	} else {
+		*items = xjson(json_array());
+		rc = product_list_run(c, s, limit, *items, next, err);
+	}
+	free(after);
+	free(pattern);
+	if (rc) {
+		json_decref(*items);
+		*items = NULL;
+		free(*next);
+		*next = NULL;
+	}
+	return rc;
+}
+
+/* The id of live product domain/name, or DW_NOT_FOUND. */
+static int product_live_id(struct conn *c, const char *domain, const char *name, long long *id,
+                           long long *rev, struct dw_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = prep(c, S_PRODUCT_LIVE_ID, &s, err)) ||
+	    (rc = bindf(c, s, err, "tt", domain, name)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	if (rc == 0) {
+		done(s);
+		return dw_error_set(err, DW_NOT_FOUND, "product '%s/%s' not found", domain, name);
+	}
+	*id = sqlite3_column_int64(s, 0);
+	if (rev)
+		*rev = sqlite3_column_int64(s, 1);
+	done(s);
+	return 0;
+}
+
+static int product_delete_tx(struct conn *c, const char *domain, const char *name,
+                             long long expect_rev, struct dw_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	long long id, cur;
+	char key[300];
+	int rc;
+
+	snprintf(key, sizeof(key), "%s/%s", domain, name);
+	if ((rc = product_live_id(c, domain, name, &id, &cur, err)) ||
+	    (rc = precondition("product", key, 1, cur, expect_rev, err)))
+		return rc;
+	if ((rc = prep(c, S_PRODUCT_DELETE, &s, err)) ||
+	    (rc = bindf(c, s, err, "II", id, now_unix())))
+		return rc;
+	return run(c, s, err);
+}
+
+int store_product_delete(struct store *st, const char *domain, const char *name,
+                         long long expect_rev, struct dw_error *err)
+{
+	struct conn *c;
+	int rc;
+
+	if ((rc = conn_get(st, &c, err)) || (rc = tx_begin(c, err)))
+		return rc;
+	rc = product_delete_tx(c, domain ? domain : "", name ? name : "", expect_rev, err);
+	return tx_end(c, rc, err);
+}
+
+/* Versions ---------------------------------------------------------------------------------- */
+
+static int version_add_tx(struct conn *c, const char *domain, const char *product,
+                          const struct store_version_in *in, const char *changes, int *number,
+                          enum store_result *result, struct dw_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	long long id, next;
+	int rc;
+
+	if ((rc = product_live_id(c, domain, product, &id, NULL, err)))
+		return rc;
+	if ((rc = prep(c, S_VERSION_BY_FP, &s, err)) ||
+	    (rc = bindf(c, s, err, "It", id, in->fingerprint)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	if (rc == 1) {
+		*number = sqlite3_column_int(s, 0);
+		*result = STORE_UNCHANGED;
+		done(s);
+		return 0;
+	}
+	done(s);
+	if ((rc = prep(c, S_VERSION_NEXT, &s, err)) || (rc = bindf(c, s, err, "I", id)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	next = sqlite3_column_int64(s, 0);
+	done(s);
+	if (next > INT_MAX)
+		return dw_error_set(err, DW_CONFLICT, "product '%s/%s' has too many versions",
+		                    domain, product);
+	if ((rc = prep(c, S_VERSION_INSERT, &s, err)) ||
+	    (rc = bindf(c, s, err, "IItttttIt", id, next, in->format, in->media_type, in->contract,
+	                in->fingerprint, in->created_by, now_unix(), changes)) ||
+	    (rc = run(c, s, err)))
+		return rc;
+	*number = (int)next;
+	*result = STORE_CREATED;
+	return 0;
+}
+
+int store_version_add(struct store *st, const char *domain, const char *product,
+                      const struct store_version_in *in, int *number, enum store_result *result,
+                      struct dw_error *err)
+{
+	enum store_result res = STORE_UNCHANGED;
+	char *changes = NULL;
+	struct conn *c;
+	int rc, n = 0;
+
+	if (!domain || !product || !in || !in->format || !in->media_type || !in->contract ||
+	    !in->fingerprint || !in->created_by)
+		return dw_error_set(err, DW_INVALID,
+		                    "version needs a format, a media type, a contract, a "
+		                    "fingerprint and its author");
+	if (in->changes) {
+		changes = json_dumps(in->changes, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (!changes)
+			return dw_error_set(err, DW_INVALID,
+			                    "version changes cannot be serialized");
+	}
+	if ((rc = conn_get(st, &c, err)) == 0 && (rc = tx_begin(c, err)) == 0) {
+		rc = version_add_tx(c, domain, product, in, changes, &n, &res, err);
+		rc = tx_end(c, rc, err);
+	}
+	free(changes);
+	if (rc)
+		return rc;
+	if (number)
+		*number = n;
+	if (result)
+		*result = res;
+	return 0;
+}
+
+/* A VERSION_ROW as {"product","version","format","mediaType","fingerprint","createdAt",
+ * "createdBy","changes"}. */
+static int version_from_row(sqlite3_stmt *s, const char *domain, const char *product, json_t **out,
+                            struct dw_error *err)
+{
+	json_t *v = xjson(json_object()), *changes = NULL;
+	const char *ctext = col_text(s, 6);
+	json_error_t jerr;
+
+	if (ctext) {
+		changes = json_loads(ctext, JSON_DECODE_ANY, &jerr);
+		if (!changes) {
+			json_decref(v);
+			return dw_error_set(err, DW_INTERNAL,
+			                    "stored changes of '%s/%s' are not valid JSON", domain,
+			                    product);
+		}
+	}
+	jset(v, "product", json_sprintf("%s/%s", domain, product));
+	jset(v, "version", json_integer(sqlite3_column_int64(s, 0)));
+	jset(v, "format", col_string(s, 1));
+	jset(v, "mediaType", col_string(s, 2));
+	jset(v, "fingerprint", col_string(s, 3));
+	jset(v, "createdAt", col_time(s, 4));
+	jset(v, "createdBy", col_string(s, 5));
+	jset(v, "changes", changes ? changes : json_null());
+	*out = v;
+	return 0;
+}
+
+static int version_missing(const char *domain, const char *product, int number,
+                           struct dw_error *err)
+{
+	if (number == 0)
+		return dw_error_set(err, DW_NOT_FOUND, "product '%s/%s' has no versions", domain,
+		                    product);
+	return dw_error_set(err, DW_NOT_FOUND, "version %d of product '%s/%s' not found", number,
+	                    domain, product);
+}
+
+int store_version_get(struct store *st, const char *domain, const char *product, int number,
+                      json_t **out, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	long long id;
+	int rc;
+
+	*out = NULL;
+	domain = domain ? domain : "";
+	product = product ? product : "";
+	if ((rc = conn_get(st, &c, err)) ||
+	    (rc = product_live_id(c, domain, product, &id, NULL, err)))
+		return rc;
+	if (number < 0)
+		return version_missing(domain, product, number, err);
+	if ((rc = prep(c, S_VERSION_GET, &s, err)) || (rc = bindf(c, s, err, "Ii", id, number)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	if (rc == 0) {
+		done(s);
+		return version_missing(domain, product, number, err);
+	}
+	rc = version_from_row(s, domain, product, out, err);
+	done(s);
+	return rc;
+}
+
+int store_version_contract(struct store *st, const char *domain, const char *product, int number,
+                           char **text, char **media_type, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	long long id;
+	int rc;
+
+	*text = NULL;
+	*media_type = NULL;
+	domain = domain ? domain : "";
+	product = product ? product : "";
+	if ((rc = conn_get(st, &c, err)) ||
+	    (rc = product_live_id(c, domain, product, &id, NULL, err)))
+		return rc;
+	if (number < 0)
+		return version_missing(domain, product, number, err);
+	if ((rc = prep(c, S_VERSION_CONTRACT, &s, err)) ||
+	    (rc = bindf(c, s, err, "Ii", id, number)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	if (rc == 0) {
+		done(s);
+		return version_missing(domain, product, number, err);
+	}
+	*text = xstrdup(col_text(s, 0) ? col_text(s, 0) : "");
+	*media_type = xstrdup(col_text(s, 1) ? col_text(s, 1) : "");
+	done(s);
+	return 0;
+}
+
+int store_version_list(struct store *st, const char *domain, const char *product,
+                       const struct store_page *page, json_t **items, char **next,
+                       struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	long long id, after = 0, last = 0;
+	int limit, rc, n = 0;
+
+	*items = NULL;
+	*next = NULL;
+	domain = domain ? domain : "";
+	product = product ? product : "";
+	if ((limit = page_limit(page, err)) < 0)
+		return limit;
+	if (page_cursor(page)) {
+		char *raw, *end;
+		if ((rc = cursor_parse(page_cursor(page), 'v', &raw, NULL, err)))
+			return rc;
+		after = strtoll(raw, &end, 10);
+		rc = raw[0] < '1' || raw[0] > '9' || *end || after < 1 || after >= INT_MAX;
+		free(raw);
+		if (rc)
+			return bad_cursor(err);
+	}
+	if ((rc = conn_get(st, &c, err)) ||
+	    (rc = product_live_id(c, domain, product, &id, NULL, err)))
+		return rc;
+	if ((rc = prep(c, S_VERSION_LIST, &s, err)) ||
+	    (rc = bindf(c, s, err, "IIi", id, after, limit + 1)))
+		return rc;
+	*items = xjson(json_array());
+	while ((rc = step(c, s, err)) == 1) {
+		json_t *item;
+		if (++n > limit)
+			break;
+		if ((rc = version_from_row(s, domain, product, &item, err)))
+			break;
+		jappend(*items, item);
+		last = sqlite3_column_int64(s, 0);
+	}
+	done(s);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+		return rc;
+	}
+	if (n > limit) {
+		char num[32];
+		snprintf(num, sizeof(num), "%lld", last);
+		*next = cursor_make('v', num, NULL);
+	}
+	return 0;
+}
+
+/* Tokens ------------------------------------------------------------------------------------ */
+
+static json_t *token_from_row(sqlite3_stmt *s)
+{
+	json_t *t = xjson(json_object());
+
+	jset(t, "id", json_integer(sqlite3_column_int64(s, 0)));
+	jset(t, "name", col_string(s, 1));
+	jset(t, "scope", col_string(s, 2));
+	jset(t, "createdAt", col_time(s, 3));
+	jset(t, "expiresAt", col_time(s, 4));
+	jset(t, "lastUsedAt", col_time(s, 5));
+	jset(t, "revokedAt", col_time(s, 6));
+	return t;
+}
+
+static int token_add_tx(struct conn *c, const char *name, const char *scope, const char *hash_hex,
+                        long long expires_at, long long *id, struct dw_error *err)
+{
+	long long now = now_unix();
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = prep(c, S_TOKEN_LIVE_NAME, &s, err)) ||
+	    (rc = bindf(c, s, err, "ttI", scope, name, now)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	done(s);
+	if (rc == 1)
+		return dw_error_set(err, DW_CONFLICT, "token '%s' already exists in scope '%s'",
+		                    name, scope);
+	if ((rc = prep(c, S_TOKEN_INSERT, &s, err)) ||
+	    (rc = bindf(c, s, err, "tttIN", name, scope, hash_hex, now, expires_at)) ||
+	    (rc = run(c, s, err)))
+		return rc;
+	*id = sqlite3_last_insert_rowid(c->db);
+	return 0;
+}
+
+int store_token_add(struct store *st, const char *name, const char *scope, const char *hash_hex,
+                    long long expires_at, long long *id, struct dw_error *err)
+{
+	struct conn *c;
+	long long tid = 0;
+	int rc;
+
+	if (!name || !*name || !scope || !*scope || !hash_hex || !*hash_hex)
+		return dw_error_set(err, DW_INVALID, "token needs a name, a scope and a hash");
+	if ((rc = conn_get(st, &c, err)) || (rc = tx_begin(c, err)))
+		return rc;
+	rc = token_add_tx(c, name, scope, hash_hex, expires_at, &tid, err);
+	if ((rc = tx_end(c, rc, err)))
+		return rc;
+	if (id)
+		*id = tid;
+	return 0;
+}
+
+/* Equal strings, in time that depends only on their lengths. */
+static int hash_equal(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	volatile unsigned char diff = 0;
+
+	if (strlen(b) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)a[i] ^ (unsigned char)b[i];
+	return diff == 0;
+}
+
+int store_token_lookup(struct store *st, const char *hash_hex, json_t **token, struct dw_error *err)
+{
+	long long now = now_unix(), id, last_used = 0;
+	int rc, ok, touch;
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	json_t *t;
+
+	*token = NULL;
+	if (!hash_hex)
+		return dw_error_set(err, DW_NOT_FOUND, "token not found");
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_TOKEN_LOOKUP, &s, err)) ||
+	    (rc = bindf(c, s, err, "tI", hash_hex, now)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	ok = rc == 1 && col_text(s, 7) && hash_equal(col_text(s, 7), hash_hex);
+	if (!ok) {
+		done(s);
+		return dw_error_set(err, DW_NOT_FOUND, "token not found");
+	}
+	id = sqlite3_column_int64(s, 0);
+	touch = sqlite3_column_type(s, 5) == SQLITE_NULL;
+	if (!touch)
+		last_used = sqlite3_column_int64(s, 5);
+	touch = touch || now - last_used >= LAST_USED_STEP || now < last_used;
+	t = token_from_row(s);
+	done(s);
+	if (touch) {
+		/* one statement, so its own transaction; a read-only or busy store still
+		 * authenticates, it only cannot record the use */
+		struct dw_error terr;
+		rc = prep(c, S_TOKEN_TOUCH, &s, &terr);
+		if (!rc && !(rc = bindf(c, s, &terr, "II", id, now)))
+			rc = run(c, s, &terr);
+		if (rc && rc != DW_UNAVAILABLE) {
+			json_decref(t);
+			if (err)
+				*err = terr;
+			return rc;
+		}
+		if (!rc)
+			jset(t, "lastUsedAt", json_time(now));
+	}
+	*token = t;
+	return 0;
+}
+
+int store_token_list(struct store *st, const char *scope, json_t **items, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*items = NULL;
+	if ((rc = conn_get(st, &c, err)))
+		return rc;
+	if (scope)
+		rc = prep(c, S_TOKEN_LIST_SCOPE, &s, err);
+	else
+		rc = prep(c, S_TOKEN_LIST_ALL, &s, err);
+	if (rc || (scope && (rc = bindf(c, s, err, "t", scope))))
+		return rc;
+	*items = xjson(json_array());
+	while ((rc = step(c, s, err)) == 1)
+		jappend(*items, token_from_row(s));
+	done(s);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+int store_token_revoke(struct store *st, const char *scope, long long id, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	scope = scope ? scope : "";
+	if ((rc = conn_get(st, &c, err)) || (rc = tx_begin(c, err)))
+		return rc;
+	if (!(rc = prep(c, S_TOKEN_REVOKE, &s, err)) &&
+	    !(rc = bindf(c, s, err, "ItI", id, scope, now_unix())) && !(rc = run(c, s, err)) &&
+	    sqlite3_changes(c->db) == 0)
+		rc = dw_error_set(err, DW_NOT_FOUND, "token %lld not found in scope '%s'", id,
+		                  scope);
+	return tx_end(c, rc, err);
+}
+
+int store_token_count(struct store *st, long long *n, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_TOKEN_COUNT, &s, err)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	*n = rc == 1 ? sqlite3_column_int64(s, 0) : 0;
+	done(s);
+	return 0;
+}

@@ -1,0 +1,169 @@
+/*
+ * store: the registry's persistent state, and the only code in driveway that speaks SQL
+ * (only store.c includes sqlite3.h). SQLite in WAL mode, foreign keys on, synchronous=FULL so
+ * that a write acknowledged to a client survives a crash; migrations keyed on PRAGMA
+ * user_version; prepared statements only; each write function is one transaction.
+ *
+ * Threads: a struct store may be used from any number of threads at once. Each thread gets its
+ * own SQLite connection on first use (readers run in parallel under WAL; writers take
+ * BEGIN IMMEDIATE and wait on a busy timeout).
+ *
+ * Ownership: json_t arguments are borrowed; json_t ** and char ** results are new references /
+ * malloc'd strings the caller releases (json_decref / free), set to NULL on failure. Strings
+ * are UTF-8.
+ *
+ * Errors: besides the codes each function names, any call may fail with DW_UNAVAILABLE
+ * ("store unavailable: ...": the database is read-only, the disk is full, an I/O error, or the
+ * write lock stayed busy past a 5 s timeout), DW_CONFLICT (a constraint the checks above it did
+ * not foresee) or DW_INTERNAL.
+ *
+ * Documents: domains and products are stored as their descriptor documents
+ * ({"apiVersion","kind","metadata","spec"}, already validated by the caller). What *_get and
+ * *_list return is that document plus a "status" object the store owns:
+ *   domain:  {"revision", "createdAt", "updatedAt", "products"}   (products: live ones)
+ *   product: {"revision", "createdAt", "updatedAt", "deleted", "latestVersion", "versions"}
+ *            (deleted: boolean; latestVersion: number, or null before the first version)
+ * Times are RFC 3339 UTC strings ("2026-11-25T23:22:13Z").
+ *
+ * Revisions: every domain and product row has a revision starting at 1 and incremented by
+ * each change of its document (put, delete, revival); the HTTP layer turns it into the ETag.
+ * The derived status counters (a domain's products, a product's versions) do not move it.
+ * Writes take an expected revision (a deleted product counts as absent); a delete of something
+ * absent is DW_NOT_FOUND whatever the expectation:
+ */
+#ifndef DW_STORE_H
+#define DW_STORE_H
+
+#include <jansson.h>
+
+#include "validators/error.h"
+
+struct store;
+
+#define STORE_REV_ANY (-1LL)    /* no precondition */
+#define STORE_REV_EXISTS (-2LL) /* If-Match: *  (the resource must exist) */
+#define STORE_REV_ABSENT (-3LL) /* If-None-Match: *  (the resource must not exist) */
+/* any value > 0: the current revision must equal it, else DW_PRECONDITION */
+
+enum store_result { STORE_CREATED = 1, STORE_UPDATED, STORE_UNCHANGED };
+
+/* Lists return at most limit items and, in *next (malloc'd), the cursor of the next page, or
+ * NULL on the last page. A limit outside 1..500 or a cursor that is not one of the same listing's
+ * is DW_MALFORMED ("invalid cursor"). A NULL page means the first 50 items. */
+struct store_page {
+	int limit;          /* 1..500 */
+	const char *cursor; /* opaque, from a previous *next; NULL for the first page */
+};
+
+struct store_product_filter {
+	const char *domain;    /* exact, or NULL */
+	const char *kind;      /* spec.type, exact */
+	const char *owner;     /* metadata.owner, exact */
+	const char *tag;       /* one of metadata.tags, exact */
+	const char *lifecycle; /* metadata.lifecycle, exact */
+	const char *q;         /* case-insensitive substring of name, domain, title, description,
+	                          owner or a tag; LIKE metacharacters in q match literally */
+	int include_deleted;
+};
+
+/* Opens (creating and migrating when needed) the database at path. path may also be an SQLite
+ * URI ("file:/var/lib/driveway.db?mode=ro" opens it read-only: reads work, writes are
+ * DW_UNAVAILABLE). DW_UNAVAILABLE when the file cannot be opened. */
+int store_open(const char *path, struct store **out, struct dw_error *err);
+/* Closes every connection; the WAL is checkpointed. NULL is fine. No other call on st may run
+ * during or after it. */
+void store_close(struct store *st);
+
+/* Domains ------------------------------------------------------------------------------- */
+
+/* Creates or replaces domain name with doc. *result says which, or STORE_UNCHANGED when the
+ * stored document is canonically equal (then nothing is written and the revision stays). */
+int store_domain_put(struct store *st, const char *name, const json_t *doc, long long expect_rev,
+                     enum store_result *result, long long *rev, struct dw_error *err);
+/* DW_NOT_FOUND when absent. *rev may be NULL. */
+int store_domain_get(struct store *st, const char *name, json_t **out, long long *rev,
+                     struct dw_error *err);
+/* Ordered by name. *next is NULL on the last page. */
+int store_domain_list(struct store *st, const struct store_page *page, json_t **items, char **next,
+                      struct dw_error *err);
+/* DW_CONFLICT while the domain still has products, live or deleted (deleted products keep
+ * their versions, which are never removed). */
+int store_domain_delete(struct store *st, const char *name, long long expect_rev,
+                        struct dw_error *err);
+
+/* Products ------------------------------------------------------------------------------ */
+
+/* Creates or replaces product domain/name. DW_NOT_FOUND when the domain does not exist. A PUT
+ * on a deleted product brings it back (STORE_UPDATED) with its history. */
+int store_product_put(struct store *st, const char *domain, const char *name, const json_t *doc,
+                      long long expect_rev, enum store_result *result, long long *rev,
+                      struct dw_error *err);
+/* Deleted products are DW_NOT_FOUND unless include_deleted. */
+int store_product_get(struct store *st, const char *domain, const char *name, int include_deleted,
+                      json_t **out, long long *rev, struct dw_error *err);
+/* Ordered by domain, then name. */
+int store_product_list(struct store *st, const struct store_product_filter *filter,
+                       const struct store_page *page, json_t **items, char **next,
+                       struct dw_error *err);
+/* Soft delete: hidden from listings and gets, versions and history kept. */
+int store_product_delete(struct store *st, const char *domain, const char *name,
+                         long long expect_rev, struct dw_error *err);
+
+/* Versions (immutable) -------------------------------------------------------------------- */
+
+struct store_version_in {
+	const char *format;      /* "openapi", "avro", "jsonschema", "odcs" */
+	const char *media_type;  /* of the stored contract text */
+	const char *contract;    /* the document as stored and served back */
+	const char *fingerprint; /* "sha256:<64 hex>" of the canonical form */
+	const char *created_by;  /* token name */
+	const json_t *changes;   /* changes from the previous version, or NULL */
+};
+
+/* Adds the next version (1..n) of a live product. When a version with the same fingerprint
+ * exists, nothing is written, *number is that version and *result STORE_UNCHANGED; otherwise
+ * STORE_CREATED. DW_NOT_FOUND when the product does not exist or is deleted. */
+int store_version_add(struct store *st, const char *domain, const char *product,
+                      const struct store_version_in *in, int *number, enum store_result *result,
+                      struct dw_error *err);
+/* number 0 means the latest. *out: {"product","version","format","mediaType","fingerprint",
+ * "createdAt","createdBy","changes"}. */
+int store_version_get(struct store *st, const char *domain, const char *product, int number,
+                      json_t **out, struct dw_error *err);
+/* The stored contract text and its media type (both malloc'd). */
+int store_version_contract(struct store *st, const char *domain, const char *product, int number,
+                           char **text, char **media_type, struct dw_error *err);
+/* Ordered by version number, ascending. */
+int store_version_list(struct store *st, const char *domain, const char *product,
+                       const struct store_page *page, json_t **items, char **next,
+                       struct dw_error *err);
+
+/* Tokens -------------------------------------------------------------------------------- */
+/* A token's secret is never stored: only the hex SHA-256 of it. scope is "admin" or a domain
+ * name. Token objects: {"id","name","scope","createdAt","expiresAt"|null,"lastUsedAt"|null,
+ * "revokedAt"|null}. */
+
+/* DW_CONFLICT when a live token of that scope already has that name. expires_at is a Unix time
+ * or 0 for never. */
+int store_token_add(struct store *st, const char *name, const char *scope, const char *hash_hex,
+                    long long expires_at, long long *id, struct dw_error *err);
+/* Finds the live (not revoked, not expired) token with this hash, compares the hash in constant
+ * time, records last use (to the minute: lastUsedAt is rewritten when a minute old or more; on
+ * a read-only store the lookup still succeeds). DW_NOT_FOUND when there is none. */
+int store_token_lookup(struct store *st, const char *hash_hex, json_t **token,
+                       struct dw_error *err);
+/* scope NULL lists every token. Revoked tokens are listed with revokedAt. */
+int store_token_list(struct store *st, const char *scope, json_t **items, struct dw_error *err);
+/* DW_NOT_FOUND unless token id has that scope and is not revoked yet (an expired token may be
+ * revoked). */
+int store_token_revoke(struct store *st, const char *scope, long long id, struct dw_error *err);
+/* Number of tokens ever created (drivewayd makes the admin token when this is 0). */
+int store_token_count(struct store *st, long long *n, struct dw_error *err);
+
+/* Maintenance ------------------------------------------------------------------------------- */
+
+/* Runs SQLite's integrity check on the database: 0 when it reports "ok", else DW_INTERNAL with
+ * the first problem found. */
+int store_integrity_check(struct store *st, struct dw_error *err);
+
+#endif
