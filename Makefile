@@ -21,7 +21,7 @@ PKGS     = jansson yaml-0.1
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SAN) -I. -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
 LIB_LIBS    = $(shell pkg-config --libs jansson yaml-0.1) -lm
 SERVER_LIBS = $(shell pkg-config --libs libmicrohttpd sqlite3) $(LIB_LIBS) -lpthread
-CLI_LIBS    = $(shell pkg-config --libs libcurl) $(LIB_LIBS)
+CLI_LIBS    = $(shell pkg-config --libs libcurl) $(LIB_LIBS) -lpthread
 CHECK_LIBS  = $(shell pkg-config --libs check) -lpthread -lm
 
 LIB_SRC    = $(sort $(wildcard validators/*.c))
@@ -114,6 +114,7 @@ check-asan: deps
 
 bench: deps all
 	@bench/read.sh
+	@bench/diff.sh
 
 lint:
 	@scripts/lint.sh

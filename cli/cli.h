@@ -22,7 +22,19 @@
 #define DRIVEWAY_VERSION "0.1.0"
 #endif
 
-enum cli_output { CLI_OUT_TABLE, CLI_OUT_JSON };
+/*
+ * Output forms. The global --output takes table (alias text) or json; diff and check also take
+ * markdown and github through their own --output. Both are parsed by cli_output_parse.
+ */
+enum cli_output { CLI_OUT_TABLE, CLI_OUT_JSON, CLI_OUT_MARKDOWN, CLI_OUT_GITHUB };
+#define CLI_OUTS_GLOBAL ((1u << CLI_OUT_TABLE) | (1u << CLI_OUT_JSON))
+#define CLI_OUTS_REPORT (CLI_OUTS_GLOBAL | (1u << CLI_OUT_MARKDOWN) | (1u << CLI_OUT_GITHUB))
+
+/* Parses an output form name ("table" or "text", "json", "markdown", "github") allowed by the
+ * mask (1u << enum cli_output) into *out. command names the command whose option it is (NULL
+ * for the global option). Returns 0, or DW_USAGE with a message printed. */
+int cli_output_parse(const char *command, const char *name, unsigned allowed,
+                     enum cli_output *out);
 
 struct client;
 
@@ -118,6 +130,9 @@ int cmd_list(struct cli *cli, int argc, char **argv);
 int cmd_search(struct cli *cli, int argc, char **argv);
 int cmd_get(struct cli *cli, int argc, char **argv);
 int cmd_versions(struct cli *cli, int argc, char **argv);
+int cmd_rules(struct cli *cli, int argc, char **argv);
+int cmd_diff(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_contract(struct cli *cli, int argc, char **argv);
 int cmd_token(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);

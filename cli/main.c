@@ -77,6 +77,49 @@ static const struct cli_command commands[] = {
      "revoke  revokes token ID of DOMAIN\n"
      "\n"
      "These need the admin token.\n"},
+    {"rules", cmd_rules, "list the compatibility rules",
+     "usage: driveway rules [--format table|markdown|json]\n"
+     "\n"
+     "Lists every rule the compatibility engines apply: its id, the directions it breaks\n"
+     "(BACKWARD, FORWARD) and its severity when it breaks nothing the mode checks.\n"
+     "docs/rules.md is the markdown output.\n"},
+    {"diff", cmd_diff, "compare two contract files offline (schema evolution)",
+     "usage: driveway diff OLD NEW [--format openapi|avro|jsonschema|table] [--mode MODE]\n"
+     "                     [--output text|json|markdown|github]\n"
+     "\n"
+     "Lists every change from the contract in OLD to the one in NEW (each file holds one\n"
+     "YAML or JSON document) and the verdict under MODE (default BACKWARD; NONE, BACKWARD,\n"
+     "FORWARD, FULL, each also _TRANSITIVE). The format is detected when --format is not\n"
+     "given: an 'openapi' key is OpenAPI, apiVersion v3.x with kind DataContract a table\n"
+     "contract, a record/enum/fixed, a union, a type name or an .avsc file Avro, and\n"
+     "'$schema', 'type' or 'properties' JSON Schema.\n"
+     "\n"
+     "--output (after the command; the global --output table|json works too):\n"
+     "  text      a summary line, then one line per change, breaking first (default)\n"
+     "  json      {\"mode\", \"compatible\", \"changes\"} with file, line and column\n"
+     "  markdown  a pull-request comment: breaking changes and warnings as tables\n"
+     "  github    workflow annotations: ::error for breaking, ::warning, ::notice\n"
+     "A change is located in NEW, or in OLD when the part only exists there.\n"
+     "\n"
+     "Exit status: 0 compatible, 1 breaking under MODE, 2 unreadable or invalid input.\n"},
+    {"check", cmd_check, "check descriptors' contracts against the registry (CI gate)",
+     "usage: driveway check PATH... [--mode MODE] [--fail-on breaking|impacted]\n"
+     "                       [--output text|json|markdown|github]\n"
+     "\n"
+     "Validates PATH... exactly as 'validate' does, then asks the registry, for each\n"
+     "product with a contract, whether that contract could be registered: the changes\n"
+     "against the latest version (every version under a *_TRANSITIVE mode) under the\n"
+     "product's compatibility mode (or --mode), and the registered consumers (flows) each\n"
+     "breaking change reaches. Nothing is registered. A product the registry does not know\n"
+     "yet is a new product, nothing to compare.\n"
+     "\n"
+     "--fail-on breaking   fail when any product is incompatible (default)\n"
+     "--fail-on impacted   fail only when a breaking change reaches a registered consumer\n"
+     "--output             as for 'diff' (text, json, markdown, github)\n"
+     "\n"
+     "Needs the token that may register the products' versions (domain or admin).\n"
+     "Exit status: 0 ok, 1 failing under --fail-on, 2 invalid descriptors or contracts,\n"
+     "3 registry unreachable or failing (and 401, 403).\n"},
     {"help", cmd_help, "show help for driveway or a command", "usage: driveway help [COMMAND]\n"},
 };
 
@@ -101,7 +144,8 @@ static void print_overview(FILE *out)
 	    "  --server URL     the registry (DRIVEWAY_URL, default " DEFAULT_SERVER ")\n"
 	    "  --token TOKEN    bearer token for writes (DRIVEWAY_TOKEN, else the contents of\n"
 	    "                   DRIVEWAY_TOKEN_FILE, default " DEFAULT_TOKEN_FILE ")\n"
-	    "  --output FORMAT  table (default) or json\n"
+	    "  --output FORMAT  table (default; also 'text') or json; diff and check also take\n"
+	    "                   markdown and github through their own --output\n"
 	    "  --version        print the version\n"
 	    "\n"
 	    "Exit status: 0 ok, 1 findings or a refused request (404, 409, 412, 422),\n"
@@ -211,13 +255,8 @@ int main(int argc, char **argv)
 			return dw_code_exit(DW_USAGE);
 		}
 	}
-	if (strcmp(output, "json") == 0) {
-		cli.output = CLI_OUT_JSON;
-	} else if (strcmp(output, "table") != 0) {
-		fprintf(stderr, "error: unknown output format '%s' (expected table or json)\n",
-		        output);
+	if (cli_output_parse(NULL, output, CLI_OUTS_GLOBAL, &cli.output) != 0)
 		return dw_code_exit(DW_USAGE);
-	}
 	if (!is_http_url(cli.server)) {
 		fprintf(stderr, "error: invalid registry url '%s' (expected http://HOST:PORT)\n",
 		        cli.server);

@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "cli/output.h"
+#include "validators/contract.h"
 #include "validators/xalloc.h"
 
 struct table {
@@ -179,7 +180,7 @@ void kv_free(struct kv *kv)
 
 void output_json(const json_t *v)
 {
-	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | DW_JSON_REALS);
 	fputc('\n', stdout);
 }
 
@@ -226,4 +227,50 @@ const char *output_scalar(const json_t *v, char *buf, size_t size)
 	default:
 		return NULL;
 	}
+}
+
+static const struct {
+	const char *name;
+	enum cli_output form;
+} output_forms[] = {
+    {"table", CLI_OUT_TABLE},       {"text", CLI_OUT_TABLE},   {"json", CLI_OUT_JSON},
+    {"markdown", CLI_OUT_MARKDOWN}, {"github", CLI_OUT_GITHUB},
+};
+
+int cli_output_parse(const char *command, const char *name, unsigned allowed,
+                     enum cli_output *out)
+{
+	struct sbuf names;
+	size_t n = sizeof(output_forms) / sizeof(output_forms[0]), known = n;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(output_forms[i].name, name) != 0)
+			continue;
+		known = i;
+		if (allowed & (1u << output_forms[i].form)) {
+			*out = output_forms[i].form;
+			return 0;
+		}
+	}
+	sbuf_init(&names);
+	for (size_t i = 0; i < n; i++) {
+		if (!(allowed & (1u << output_forms[i].form)))
+			continue;
+		sbuf_addf(&names, "%s%s", names.len ? ", " : "", output_forms[i].name);
+	}
+	if (known < n && !command)
+		rc = cli_usage_error(NULL,
+		                     "output format '%s' is only for diff and check, after the "
+		                     "command (driveway diff --output %s OLD NEW)",
+		                     name, name);
+	else if (known < n)
+		rc = cli_usage_error(command, "output format '%s' is not available for %s "
+		                              "(expected %s)",
+		                     name, command, names.s);
+	else
+		rc = cli_usage_error(command, "unknown output format '%s' (expected %s)", name,
+		                     names.s);
+	sbuf_release(&names);
+	return rc;
 }

@@ -4,7 +4,8 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev
-libyaml-dev libcurl4-openssl-dev check wrk curl clang json-schema-test-suite chromium chromium-driver"
+libyaml-dev libcurl4-openssl-dev check wrk curl clang json-schema-test-suite chromium chromium-driver
+nodejs python3"
 
 missing=""
 for p in $PACKAGES; do
@@ -12,6 +13,11 @@ for p in $PACKAGES; do
 		missing="$missing $p"
 	fi
 done
+# npm: Node.js from nodesource bundles it, Debian's nodejs does not; ask for Debian's npm only
+# when there is no npm at all (the two would conflict).
+if ! command -v npm >/dev/null 2>&1; then
+	missing="$missing npm"
+fi
 [ -z "$missing" ] && exit 0
 
 echo "install-deps: missing:$missing"
@@ -35,7 +41,7 @@ core=""
 extra=""
 for p in $missing; do
 	case "$p" in
-	chromium | chromium-driver) extra="$extra $p" ;;
+	chromium | chromium-driver | nodejs | npm) extra="$extra $p" ;;
 	*) core="$core $p" ;;
 	esac
 done

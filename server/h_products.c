@@ -208,10 +208,24 @@ static int product_list(struct request *req, struct response *res,
 	return 0;
 }
 
+/* "domain" or "domain/product", both slugs. */
+static int consumes_ok(const char *v)
+{
+	const char *slash = strchr(v, '/');
+	char domain[64];
+	size_t n = slash ? (size_t)(slash - v) : strlen(v);
+
+	if (n >= sizeof(domain))
+		return 0;
+	memcpy(domain, v, n);
+	domain[n] = '\0';
+	return descriptor_slug_ok(domain) && (!slash || descriptor_slug_ok(slash + 1));
+}
+
 int h_product_discover(struct request *req, struct response *res, struct dw_error *err)
 {
-	static const char *const keep[] = {"q",   "domain",    "kind", "owner",
-	                                   "tag", "lifecycle", NULL};
+	static const char *const keep[] = {"q",   "domain",    "kind",     "owner",
+	                                   "tag", "lifecycle", "consumes", NULL};
 	struct store_product_filter filter = {
 	    .domain = request_query(req, "domain"),
 	    .kind = request_query(req, "kind"),
@@ -219,8 +233,13 @@ int h_product_discover(struct request *req, struct response *res, struct dw_erro
 	    .tag = request_query(req, "tag"),
 	    .lifecycle = request_query(req, "lifecycle"),
 	    .q = request_query(req, "q"),
+	    .consumes = request_query(req, "consumes"),
 	};
 
+	if (filter.consumes && !consumes_ok(filter.consumes))
+		return dw_error_set(err, DW_MALFORMED,
+		                    "invalid consumes '%s' (expected 'domain' or 'domain/product')",
+		                    filter.consumes);
 	return product_list(req, res, &filter, keep, err);
 }
 
@@ -301,30 +320,32 @@ static json_t *merge_patch(json_t *target, const json_t *patch)
 	return target;
 }
 
-int h_product_patch(struct request *req, struct response *res, struct dw_error *err)
+int server_product_patch(struct request *req, struct response *res, const char *d, const char *p,
+                         const json_t *patch, int preconditions, enum store_result *result,
+                         struct dw_error *err)
 {
 	struct store *st = req->srv->store;
-	const char *d = request_param(req, "d"), *p = request_param(req, "p");
-	int conditional = request_header(req, "If-Match") != NULL;
-	enum store_result result = STORE_UNCHANGED;
+	int conditional = preconditions && request_header(req, "If-Match") != NULL;
 	char etag[SERVER_ETAG_MAX];
 	int rc = 0;
 
+	*result = STORE_UNCHANGED;
 	for (int attempt = 0; attempt < PATCH_ATTEMPTS; attempt++) {
 		json_t *doc = NULL;
-		long long current, expect, rev;
+		long long current, expect = STORE_REV_ANY, rev;
 
 		rc = product_current(st, d, p, &doc, &current, etag, err);
 		if (rc)
 			return rc;
-		rc = server_precondition(req, etag, current, 0, &expect, err);
+		if (preconditions)
+			rc = server_precondition(req, etag, current, 0, &expect, err);
 		if (rc) {
 			json_decref(doc);
 			return rc;
 		}
 		if (!current)
 			return dw_error_set(err, DW_NOT_FOUND, "product '%s/%s' not found", d, p);
-		doc = merge_patch(doc, req->json);
+		doc = merge_patch(doc, patch);
 		strip_registry_members(doc);
 		rc = product_check(req, res, doc, d, p, 0, err);
 		if (rc) {
@@ -336,11 +357,21 @@ int h_product_patch(struct request *req, struct response *res, struct dw_error *
 		 * applies to the revision just read, and is re-applied if that one changed. */
 		if (!conditional)
 			expect = current;
-		rc = store_product_put(st, d, p, doc, expect, &result, &rev, err);
+		rc = store_product_put(st, d, p, doc, expect, result, &rev, err);
 		json_decref(doc);
 		if (rc != DW_PRECONDITION || conditional)
 			break;
 	}
+	return rc;
+}
+
+int h_product_patch(struct request *req, struct response *res, struct dw_error *err)
+{
+	const char *d = request_param(req, "d"), *p = request_param(req, "p");
+	enum store_result result = STORE_UNCHANGED;
+	int rc;
+
+	rc = server_product_patch(req, res, d, p, req->json, 1, &result, err);
 	if (rc)
 		return rc;
 	rc = product_respond(req, res, d, p, 200, err);

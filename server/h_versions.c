@@ -2,14 +2,20 @@
  * h_versions: /domains/{d}/products/{p}/versions. Versions are immutable and numbered 1..n per
  * product. POST checks the contract, fingerprints its canonical form and stores its text as
  * registered (key order kept); a contract canonically equal to an existing version answers with
- * that version instead of adding one. A version's ETag is its fingerprint.
+ * that version instead of adding one. Any other contract must keep the product's compatibility
+ * mode with the versions before it (h_compat.c): else 409 listing the breaking changes and the
+ * consumers they reach, and nothing is stored. A version's ETag is its fingerprint.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "server/server.h"
 #include "validators/contract.h"
+#include "validators/fields.h"
 #include "validators/xalloc.h"
+
+/* How often POST re-checks when another version came in between its check and its write. */
+#define ADD_ATTEMPTS 3
 
 static int version_number(const char *n)
 {
@@ -68,9 +74,9 @@ int h_version_list(struct request *req, struct response *res, struct dw_error *e
 	return 0;
 }
 
-/* Checks the body {"format", "contract"} and the contract itself. Sets *fmt. */
-static int version_check(struct request *req, struct response *res, const json_t *product,
-                         enum dw_format *fmt, struct dw_error *err)
+int server_version_body(struct request *req, struct response *res, const json_t *product,
+                        int with_mode, enum dw_format *fmt, enum dw_mode *mode,
+                        struct dw_error *err)
 {
 	const json_t *body = req->json;
 	const char *format, *key, *want;
@@ -79,6 +85,8 @@ static int version_check(struct request *req, struct response *res, const json_t
 	int rc = 0;
 
 	*fmt = DW_FMT_UNKNOWN;
+	if (mode)
+		*mode = DW_MODE_UNKNOWN;
 	dw_findings_init(&f);
 	if (!json_is_object(body)) {
 		dw_findings_add(&f, "",
@@ -88,7 +96,8 @@ static int version_check(struct request *req, struct response *res, const json_t
 	}
 	json_object_foreach((json_t *)body, key, v)
 	{
-		if (strcmp(key, "format") != 0 && strcmp(key, "contract") != 0) {
+		if (strcmp(key, "format") != 0 && strcmp(key, "contract") != 0 &&
+		    !(with_mode && strcmp(key, "mode") == 0)) {
 			char *ptr = dw_pointer_join("", key);
 			dw_findings_add(&f, ptr ? ptr : "", "unknown property '%s'", key);
 			free(ptr);
@@ -111,6 +120,12 @@ static int version_check(struct request *req, struct response *res, const json_t
 		dw_findings_add(&f, "/format",
 		                "format '%s' does not match the product's contract format '%s'",
 		                format, want);
+	v = with_mode ? json_object_get(body, "mode") : NULL;
+	if (v && !json_is_string(v))
+		dw_findings_add(&f, "/mode", "mode must be a string");
+	else if (v && (*mode = compat_mode_parse(json_string_value(v))) == DW_MODE_UNKNOWN)
+		dw_findings_add(&f, "/mode", "unknown compatibility mode '%s'",
+		                json_string_value(v));
 	contract = json_object_get(body, "contract");
 	if (!contract)
 		dw_findings_add(&f, "", "missing required property 'contract'");
@@ -141,44 +156,13 @@ static int version_respond(struct request *req, struct response *res, const char
 	return 0;
 }
 
-int h_version_post(struct request *req, struct response *res, struct dw_error *err)
+/* Answers with version number: 201 and Location when the request created it, else 200. */
+static int version_registered(struct request *req, struct response *res, const char *d,
+                              const char *p, int number, enum store_result result,
+                              struct dw_error *err)
 {
-	const char *d = request_param(req, "d"), *p = request_param(req, "p");
-	json_t *product = NULL, *changes;
-	struct store_version_in in;
-	enum store_result result;
-	enum dw_format fmt;
-	char fp[72];
-	char *text;
-	int number = 0, rc;
+	int rc;
 
-	rc = product_get(req, d, p, &product, err);
-	if (rc)
-		return rc;
-	rc = version_check(req, res, product, &fmt, err);
-	json_decref(product);
-	if (rc)
-		return rc;
-	if (canon_fingerprint(json_object_get(req->json, "contract"), fp))
-		return dw_error_set(err, DW_INTERNAL, "out of memory fingerprinting the contract");
-	/* Stored as registered: jansson keeps the keys in the order they arrived. */
-	text = json_dumps(json_object_get(req->json, "contract"), JSON_INDENT(2) | JSON_ENCODE_ANY);
-	if (!text)
-		return dw_error_set(err, DW_INTERNAL, "out of memory serialising the contract");
-	changes = xjson(json_array());
-	in = (struct store_version_in){
-	    .format = contract_format_name(fmt),
-	    .media_type = contract_media_type(fmt),
-	    .contract = text,
-	    .fingerprint = fp,
-	    .created_by = req->who.name[0] ? req->who.name : "anonymous",
-	    .changes = changes,
-	};
-	rc = store_version_add(req->srv->store, d, p, &in, &number, &result, err);
-	free(text);
-	json_decref(changes);
-	if (rc)
-		return rc;
 	rc = version_respond(req, res, d, p, number, result == STORE_CREATED ? 201 : 200, err);
 	if (rc)
 		return rc;
@@ -187,6 +171,84 @@ int h_version_post(struct request *req, struct response *res, struct dw_error *e
 		                    number);
 	response_header_add(res, "Driveway-Result", "%s", server_result_name(result));
 	return 0;
+}
+
+int h_version_post(struct request *req, struct response *res, struct dw_error *err)
+{
+	const char *d = request_param(req, "d"), *p = request_param(req, "p");
+	json_t *product = NULL, *fields = NULL;
+	struct store_version_in in;
+	enum store_result result = STORE_UNCHANGED;
+	enum dw_format fmt;
+	enum dw_mode mode;
+	char fp[72];
+	char *text;
+	int number = 0, rc;
+
+	rc = product_get(req, d, p, &product, err);
+	if (rc)
+		return rc;
+	rc = server_version_body(req, res, product, 0, &fmt, NULL, err);
+	if (!rc)
+		rc = server_compat_mode(req, product, &mode, NULL, err);
+	json_decref(product);
+	if (rc)
+		return rc;
+	if (canon_fingerprint(json_object_get(req->json, "contract"), fp))
+		return dw_error_set(err, DW_INTERNAL, "out of memory fingerprinting the contract");
+	/* identical to a registered version: that version, whatever the mode */
+	rc = store_version_find(req->srv->store, d, p, fp, &number, err);
+	if (rc == 0)
+		return version_registered(req, res, d, p, number, STORE_UNCHANGED, err);
+	if (rc != DW_NOT_FOUND)
+		return rc;
+	/* Stored as registered: jansson keeps the keys in the order they arrived. */
+	text = json_dumps(json_object_get(req->json, "contract"),
+			  JSON_INDENT(2) | JSON_ENCODE_ANY | DW_JSON_REALS);
+	if (!text)
+		return dw_error_set(err, DW_INTERNAL, "out of memory serialising the contract");
+	/* The field names search matches; only out of memory can fail for a known format. */
+	if (contract_field_names(fmt, json_object_get(req->json, "contract"), &fields))
+		xjson(NULL);
+	/* Checked against the versions there are now; when another version comes in before the
+	 * store commits (expect_number), the check runs again against it. */
+	for (int attempt = 0; attempt < ADD_ATTEMPTS; attempt++) {
+		struct server_verdict v;
+
+		rc = server_compat_check(req, d, p, fmt, json_object_get(req->json, "contract"),
+		                         mode, &v, err);
+		if (rc)
+			break;
+		if (!v.compatible) {
+			server_verdict_refuse(res, &v);
+			rc = dw_error_set(err, DW_CONFLICT, "%s", v.detail);
+			server_verdict_release(&v);
+			break;
+		}
+		in = (struct store_version_in){
+		    .format = contract_format_name(fmt),
+		    .media_type = contract_media_type(fmt),
+		    .contract = text,
+		    .fingerprint = fp,
+		    .created_by = req->who.name[0] ? req->who.name : "anonymous",
+		    .changes = v.latest_changes,
+		    .fields = fields,
+		};
+		rc = store_version_add_next(req->srv->store, d, p, &in, v.latest + 1, &number,
+		                            &result, err);
+		server_verdict_release(&v);
+		if (rc != DW_PRECONDITION)
+			break;
+	}
+	if (rc == DW_PRECONDITION)
+		rc = dw_error_set(err, DW_CONFLICT,
+		                  "versions of '%s/%s' kept coming in while this one was checked; "
+		                  "retry", d, p);
+	free(text);
+	json_decref(fields);
+	if (rc)
+		return rc;
+	return version_registered(req, res, d, p, number, result, err);
 }
 
 int h_version_get(struct request *req, struct response *res, struct dw_error *err)

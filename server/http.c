@@ -11,6 +11,7 @@
 
 #include "server/http.h"
 #include "server/server.h"
+#include "validators/contract.h"
 #include "validators/xalloc.h"
 
 struct http {
@@ -60,6 +61,7 @@ void response_release(struct response *res)
 {
 	free(res->body);
 	json_decref(res->errors);
+	json_decref(res->extra);
 	for (size_t i = 0; i < res->nheaders; i++) {
 		free(res->headers[i].name);
 		free(res->headers[i].value);
@@ -79,7 +81,7 @@ void response_body(struct response *res, int status, const char *content_type, c
 
 void response_json(struct response *res, int status, const json_t *doc)
 {
-	char *text = json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY | DW_JSON_REALS);
 
 	if (!text)
 		xjson(NULL); /* only out of memory makes json_dumps fail on a valid value */
@@ -135,11 +137,17 @@ void response_problem(struct response *res, const struct request *req, int statu
 	                              req && req->path ? req->path : "/"));
 	char *text;
 
+	if (res->extra) {
+		/* the standard members above win over extension members of the same name */
+		json_object_update_missing(doc, res->extra);
+		json_decref(res->extra);
+		res->extra = NULL;
+	}
 	if (res->errors) {
 		json_object_set_new(doc, "errors", res->errors);
 		res->errors = NULL;
 	}
-	text = json_dumps(doc, JSON_COMPACT);
+	text = json_dumps(doc, JSON_COMPACT | DW_JSON_REALS);
 	json_decref(doc);
 	if (!text)
 		xjson(NULL);

@@ -60,6 +60,7 @@ struct response {
 	char *body;               /* malloc'd, body_len bytes */
 	size_t body_len;
 	json_t *errors; /* the "errors" member of a problem, or NULL */
+	json_t *extra;  /* further members of a problem (an object), or NULL */
 	size_t nheaders;
 	struct response_header headers[RESPONSE_MAX_HEADERS];
 };
@@ -84,7 +85,8 @@ void response_header_add(struct response *res, const char *name, const char *fmt
 const char *response_header_get(const struct response *res, const char *name);
 /*
  * Sets an RFC 9457 problem document: {"type":"about:blank","title","status","detail",
- * "instance": the request path} plus "errors" when res->errors holds some (consumed).
+ * "instance": the request path} plus the members of res->extra (extension members such as a
+ * 409's "changes"; consumed) and "errors" when res->errors holds some (consumed).
  */
 void response_problem(struct response *res, const struct request *req, int status,
                       const char *title, const char *detail);

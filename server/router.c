@@ -143,16 +143,23 @@ static int split_path(const char *path, char *buf, size_t size, struct segments 
 
 enum { NO_MATCH, MATCH, MATCH_BAD_PARAM };
 
+/* 1 when the pattern segment start[0..len) is a rest parameter "{name...}". */
+static int is_rest(const char *start, size_t len)
+{
+	return len >= 6 && start[0] == '{' && memcmp(start + len - 4, "...}", 4) == 0;
+}
+
 /* Matches one pattern against the split path into params. MATCH_BAD_PARAM when only the
- * check of a parameter failed. */
+ * check of a parameter failed. *rest: how many segments a final "{name...}" took (0 if none). */
 static int match_pattern(const char *pattern, const struct segments *s, struct route_param *params,
-                         size_t *nparams)
+                         size_t *nparams, size_t *rest)
 {
 	const char *p = pattern;
 	size_t i = 0;
 	int bad = 0;
 
 	*nparams = 0;
+	*rest = 0;
 	if (strcmp(pattern, "/") == 0)
 		return s->count == 0 ? MATCH : NO_MATCH;
 	while (*p == '/') {
@@ -162,6 +169,18 @@ static int match_pattern(const char *pattern, const struct segments *s, struct r
 
 		if (i == s->count)
 			return NO_MATCH;
+		if (!end && is_rest(start, len)) {
+			struct route_param *rp;
+
+			if (*nparams == ROUTER_MAX_PARAMS || len - 5 >= sizeof(rp->name))
+				return NO_MATCH;
+			rp = &params[(*nparams)++];
+			memcpy(rp->name, start + 1, len - 5);
+			rp->name[len - 5] = '\0';
+			rp->value = s->value[i];
+			*rest = s->count - i;
+			return bad ? MATCH_BAD_PARAM : MATCH;
+		}
 		if (len >= 2 && start[0] == '{' && start[len - 1] == '}') {
 			const char *name = start + 1;
 			size_t nlen = len - 2;
@@ -193,7 +212,7 @@ int router_match(const struct route *routes, size_t n, enum http_method method, 
 	enum http_method want = method == HTTP_HEAD ? HTTP_GET : method;
 	const struct route *found = NULL, *bad = NULL;
 	struct route_param params[ROUTER_MAX_PARAMS], bad_params[ROUTER_MAX_PARAMS];
-	size_t nparams, bad_nparams = 0;
+	size_t nparams, bad_nparams = 0, rest, found_rest = 0;
 	unsigned allowed = 0;
 
 	m->route = NULL;
@@ -203,7 +222,7 @@ int router_match(const struct route *routes, size_t n, enum http_method method, 
 		return DW_NOT_FOUND;
 	for (size_t i = 0; i < n; i++) {
 		const struct route *r = &routes[i];
-		int rc = match_pattern(r->pattern, &s, params, &nparams);
+		int rc = match_pattern(r->pattern, &s, params, &nparams, &rest);
 
 		if (rc == NO_MATCH)
 			continue;
@@ -220,12 +239,22 @@ int router_match(const struct route *routes, size_t n, enum http_method method, 
 			allowed |= 1u << HTTP_HEAD;
 		if (!found && r->method == want && want != HTTP_OTHER) {
 			found = r;
+			found_rest = rest;
 			m->nparams = nparams;
 			memcpy(m->params, params, sizeof(params));
 		}
 	}
 	m->allowed = allowed;
 	if (found) {
+		/* A rest parameter's segments lie one after the other in buf: turning the NULs
+		 * between them into '/' joins them into its value (the last parameter). */
+		if (found_rest > 1) {
+			char *v = m->buf + (m->params[m->nparams - 1].value - m->buf);
+			for (size_t k = 1; k < found_rest; k++) {
+				v += strlen(v);
+				*v = '/';
+			}
+		}
 		m->route = found;
 		return 0;
 	}

@@ -7,7 +7,10 @@
  * Paths are matched segment by segment after percent-decoding each segment, so "%2F" inside a
  * segment never splits it. Parameters are checked by name: d and p must be slugs, n a version
  * number (1..2^31-1, no leading zero) or "latest", id a positive integer; any other name takes
- * any non-empty segment. A segment that fails its check does not match (404).
+ * any non-empty segment. A segment that fails its check does not match (404). A last segment
+ * "{name...}" is a rest parameter: it takes one or more segments, and its value is them
+ * decoded and joined with '/' ("/ui/{page...}" matches "/ui/products/customer/profile-api" with
+ * page "products/customer/profile-api").
  *
  * Trailing slashes are not part of any path except "/": "/domains/" is 404. HEAD matches the GET
  * route of a path.
@@ -39,6 +42,8 @@ enum route_flag {
 	ROUTE_ADMIN = 1 << 2,     /* needs the admin token */
 	ROUTE_PUBLIC = 1 << 3,    /* open even when reads need a token (--read-auth) */
 	ROUTE_CACHE = 1 << 4,     /* a GET whose 200 depends only on the store: cacheable */
+	ROUTE_UI = 1 << 5,        /* the web catalog's pages and files, not part of the API: not
+	                             described in schemas/openapi.json (test_router skips them) */
 };
 
 struct request;

@@ -40,10 +40,28 @@ const struct route server_routes[] = {
     {HTTP_POST, P_VERSIONS, h_version_post, ROUTE_JSON_BODY | ROUTE_WRITE, 32 * MIB},
     {HTTP_GET, P_VERSIONS "/{n}", h_version_get, ROUTE_CACHE, 0},
     {HTTP_GET, P_VERSIONS "/{n}/contract", h_version_contract, ROUTE_CACHE, 0},
+    {HTTP_GET, P_VERSIONS "/{n}/changes", h_version_changes, ROUTE_CACHE, 0},
+    {HTTP_GET, P_PRODUCT "/compatibility", h_product_compat_get, ROUTE_CACHE, 0},
+    {HTTP_PUT, P_PRODUCT "/compatibility", h_product_compat_put, ROUTE_JSON_BODY | ROUTE_WRITE,
+     4 * KIB},
+    {HTTP_DELETE, P_PRODUCT "/compatibility", h_product_compat_delete, ROUTE_WRITE, 0},
+    /* a dry run, but it carries a contract: the same token as a version POST */
+    {HTTP_POST, P_PRODUCT "/compatibility-checks", h_compat_check, ROUTE_JSON_BODY | ROUTE_WRITE,
+     32 * MIB},
+    {HTTP_GET, P_PRODUCT "/consumers", h_product_consumers, ROUTE_CACHE, 0},
     {HTTP_GET, "/products", h_product_discover, ROUTE_CACHE, 0},
     {HTTP_GET, P_DOMAIN "/tokens", h_token_list, ROUTE_ADMIN, 0},
     {HTTP_POST, P_DOMAIN "/tokens", h_token_create, ROUTE_JSON_BODY | ROUTE_ADMIN, 4 * KIB},
     {HTTP_DELETE, P_DOMAIN "/tokens/{id}", h_token_revoke, ROUTE_ADMIN, 0},
+    {HTTP_GET, "/stats", h_stats, ROUTE_CACHE, 0},
+    {HTTP_GET, "/config", h_config_get, ROUTE_CACHE, 0},
+    {HTTP_PUT, "/config", h_config_put, ROUTE_JSON_BODY | ROUTE_ADMIN, 4 * KIB},
+    {HTTP_GET, "/flows", h_flow_list, ROUTE_CACHE, 0},
+    {HTTP_GET, "/flows/{id}", h_flow_get, ROUTE_CACHE, 0},
+    /* the web catalog: its files, and index.html for every page URL under /ui */
+    {HTTP_GET, "/ui", h_web_page, ROUTE_UI | ROUTE_PUBLIC, 0},
+    {HTTP_GET, "/ui/assets/{file}", h_web_asset, ROUTE_UI | ROUTE_PUBLIC, 0},
+    {HTTP_GET, "/ui/{page...}", h_web_page, ROUTE_UI | ROUTE_PUBLIC, 0},
 };
 
 const size_t server_route_count = sizeof(server_routes) / sizeof(server_routes[0]);

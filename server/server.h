@@ -19,6 +19,7 @@
 #include "server/http.h"
 #include "server/router.h"
 #include "server/store.h"
+#include "validators/compat.h"
 #include "validators/error.h"
 #include "validators/findings.h"
 
@@ -99,9 +100,75 @@ int h_version_list(struct request *req, struct response *res, struct dw_error *e
 int h_version_post(struct request *req, struct response *res, struct dw_error *err);
 int h_version_get(struct request *req, struct response *res, struct dw_error *err);
 int h_version_contract(struct request *req, struct response *res, struct dw_error *err);
+/* h_stats.c */
+int h_stats(struct request *req, struct response *res, struct dw_error *err);
+/* h_web.c: the web catalog (ROUTE_UI routes) */
+int h_web_page(struct request *req, struct response *res, struct dw_error *err);
+int h_web_asset(struct request *req, struct response *res, struct dw_error *err);
 /* h_tokens.c */
 int h_token_list(struct request *req, struct response *res, struct dw_error *err);
 int h_token_create(struct request *req, struct response *res, struct dw_error *err);
 int h_token_revoke(struct request *req, struct response *res, struct dw_error *err);
+/* h_compat.c: modes, compatibility verdicts, changelogs */
+int h_config_get(struct request *req, struct response *res, struct dw_error *err);
+int h_config_put(struct request *req, struct response *res, struct dw_error *err);
+int h_product_compat_get(struct request *req, struct response *res, struct dw_error *err);
+int h_product_compat_put(struct request *req, struct response *res, struct dw_error *err);
+int h_product_compat_delete(struct request *req, struct response *res, struct dw_error *err);
+int h_compat_check(struct request *req, struct response *res, struct dw_error *err);
+int h_version_changes(struct request *req, struct response *res, struct dw_error *err);
+/* h_flows.c */
+int h_flow_list(struct request *req, struct response *res, struct dw_error *err);
+int h_flow_get(struct request *req, struct response *res, struct dw_error *err);
+int h_product_consumers(struct request *req, struct response *res, struct dw_error *err);
+
+/* Shared between resources ---------------------------------------------------------------- */
+
+/* h_products.c: applies a JSON merge patch to live product d/p's document, validates and stores
+ * the result (re-applied when the product changed meanwhile). preconditions: honour the
+ * request's If-Match/If-None-Match against the product's ETag (PATCH); 0 for writes through
+ * another resource. DW_INVALID with res->errors, DW_NOT_FOUND, DW_PRECONDITION. */
+int server_product_patch(struct request *req, struct response *res, const char *d, const char *p,
+                         const json_t *patch, int preconditions, enum store_result *result,
+                         struct dw_error *err);
+/* h_versions.c: checks a body {"format", "contract"} (and "mode" when with_mode) against the
+ * product's document and the contract itself; sets *fmt and, when with_mode, *mode
+ * (DW_MODE_UNKNOWN when the body has none). DW_INVALID with res->errors. */
+int server_version_body(struct request *req, struct response *res, const json_t *product,
+                        int with_mode, enum dw_format *fmt, enum dw_mode *mode,
+                        struct dw_error *err);
+
+/* h_compat.c: the effective mode of a product document: its spec.compatibility, else the
+ * registry's default. *source (may be NULL) is "product" or "registry". */
+int server_compat_mode(struct request *req, const json_t *product, enum dw_mode *mode,
+                       const char **source, struct dw_error *err);
+
+/* The verdict on a candidate contract; every json_t is owned (server_verdict_release). */
+struct server_verdict {
+	enum dw_mode mode;
+	int compatible;
+	int latest;             /* the latest version's number, 0 when there is none */
+	json_t *against;        /* [the version numbers compared] */
+	json_t *changes;        /* every change found, severities under mode */
+	json_t *impact;         /* the flows the breaking changes reach (compat_impact) */
+	json_t *latest_changes; /* the changes against the latest version: what a new version
+	                           records */
+	json_t *errors;         /* when incompatible: a problem's "errors", one per breaking
+	                           change ("/contract<newPointer>" or "/old<oldPointer>") */
+	char *detail;           /* when incompatible: "contract breaks MODE compatibility ..." */
+};
+
+/* Compares contract (valid, of format fmt) with live product d/p's versions under mode: the
+ * latest, or every one for *_TRANSITIVE modes; none when it has no versions (compatible).
+ * DW_CONFLICT when earlier versions have another format (unless NONE). */
+int server_compat_check(struct request *req, const char *d, const char *p, enum dw_format fmt,
+                        const json_t *contract, enum dw_mode mode, struct server_verdict *v,
+                        struct dw_error *err);
+/* Puts an incompatible verdict's members ("mode", "changes", "impact", "errors") into res for
+ * the 409 problem the handler then reports. */
+void server_verdict_refuse(struct response *res, struct server_verdict *v);
+void server_verdict_release(struct server_verdict *v);
+/* Adds a strong ETag computed from doc's content, for resources without a revision. */
+void server_json_etag(struct response *res, const json_t *doc);
 
 #endif

@@ -23,6 +23,8 @@
 #include <sqlite3.h>
 
 #include "server/store.h"
+#include "validators/contract.h"
+#include "validators/fields.h"
 #include "validators/xalloc.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -94,6 +96,28 @@ static const char *const migrations[] = {
     "  last_used_at INTEGER,"
     "  revoked_at INTEGER);"
     "CREATE INDEX tokens_scope ON tokens(scope, name);",
+    /* 2: search over the latest contract's field names; migrate_fill() fills it from the
+     * existing rows in the same transaction */
+    "CREATE TABLE product_fields ("
+    "  product_id INTEGER NOT NULL REFERENCES products(id),"
+    "  field TEXT NOT NULL,"
+    "  PRIMARY KEY (product_id, field)) WITHOUT ROWID;",
+    /* 3: the flows resource (each spec.consumes entry of a live product, with its
+     * constraints; a flow keeps its id while its consumer keeps consuming that provider
+     * with that pattern) and the registry's configuration; migrate_fill() fills flows */
+    "CREATE TABLE flows ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  consumer_id INTEGER NOT NULL REFERENCES products(id),"
+    "  provider_domain TEXT NOT NULL,"
+    "  provider_name TEXT NOT NULL,"
+    "  pattern TEXT NOT NULL,"
+    "  position INTEGER NOT NULL,"
+    "  entry TEXT NOT NULL,"
+    "  UNIQUE (consumer_id, provider_domain, provider_name, pattern));"
+    "CREATE INDEX flows_provider ON flows(provider_domain, provider_name, id);"
+    "CREATE TABLE config ("
+    "  key TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL) WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -114,6 +138,17 @@ static const char *const migrations[] = {
 #define TOKEN_ROW                                                                                  \
 	"SELECT id, name, scope, created_at, expires_at, last_used_at, revoked_at, hash FROM "     \
 	"tokens"
+#define FLOW_ROW                                                                                   \
+	"SELECT f.id, cd.name, cp.name, f.provider_domain, f.provider_name, f.pattern, f.entry,"   \
+	" EXISTS (SELECT 1 FROM products pp JOIN domains pd ON pd.id = pp.domain_id"              \
+	" WHERE pd.name = f.provider_domain AND pp.name = f.provider_name"                         \
+	" AND pp.deleted_at IS NULL)"                                                              \
+	" FROM flows f JOIN products cp ON cp.id = f.consumer_id"                                  \
+	" JOIN domains cd ON cd.id = cp.domain_id"
+/* the filters of a flow listing: ?4/?5 consumer, ?6 pattern (NULL: any), ?7 limit */
+#define FLOW_FILTERS                                                                               \
+	" AND (?4 IS NULL OR (cd.name = ?4 AND cp.name = ?5)) AND (?6 IS NULL OR f.pattern = ?6)" \
+	" ORDER BY f.id LIMIT ?7"
 /* number ?2, or the latest when ?2 is 0 */
 #define VERSION_NUMBER                                                                             \
 	" WHERE product_id = ?1 AND number = CASE WHEN ?2 = 0"                                     \
@@ -138,6 +173,12 @@ enum stmt_id {
 	S_PRODUCT_LIVE_ID,
 	S_TAGS_CLEAR,
 	S_TAG_INSERT,
+	S_FIELDS_CLEAR,
+	S_FIELD_INSERT,
+	S_STATS_TOTALS,
+	S_STATS_KINDS,
+	S_STATS_DOMAINS,
+	S_STATS_RECENT,
 	S_VERSION_BY_FP,
 	S_VERSION_NEXT,
 	S_VERSION_INSERT,
@@ -153,6 +194,16 @@ enum stmt_id {
 	S_TOKEN_REVOKE,
 	S_TOKEN_COUNT,
 	S_INTEGRITY,
+	S_CONFIG_GET,
+	S_CONFIG_PUT,
+	S_VERSION_TEXTS,
+	S_VERSION_LATEST_TEXT,
+	S_FLOW_MARK,
+	S_FLOW_UPSERT,
+	S_FLOW_SWEEP,
+	S_FLOW_GET,
+	S_FLOW_LIST,
+	S_FLOW_LIST_PROVIDER,
 	S_COUNT
 };
 
@@ -187,6 +238,22 @@ static const char *const stmt_sql[S_COUNT] = {
                           " WHERE d.name = ?1 AND p.name = ?2 AND p.deleted_at IS NULL",
     [S_TAGS_CLEAR] = "DELETE FROM product_tags WHERE product_id = ?1",
     [S_TAG_INSERT] = "INSERT OR IGNORE INTO product_tags (product_id, tag) VALUES (?1, ?2)",
+    [S_FIELDS_CLEAR] = "DELETE FROM product_fields WHERE product_id = ?1",
+    [S_FIELD_INSERT] = "INSERT OR IGNORE INTO product_fields (product_id, field) VALUES (?1, ?2)",
+    [S_STATS_TOTALS] = "SELECT (SELECT count(*) FROM domains),"
+                       " (SELECT count(*) FROM products WHERE deleted_at IS NULL),"
+                       " (SELECT count(*) FROM versions v JOIN products p ON p.id = v.product_id"
+                       " WHERE p.deleted_at IS NULL)",
+    [S_STATS_KINDS] = "SELECT kind, count(*) FROM products WHERE deleted_at IS NULL"
+                      " GROUP BY kind ORDER BY kind",
+    [S_STATS_DOMAINS] = "SELECT d.name, json_extract(d.doc, '$.spec.title'),"
+                        " (SELECT count(*) FROM products p WHERE p.domain_id = d.id"
+                        " AND p.deleted_at IS NULL)"
+                        " FROM domains d ORDER BY d.name LIMIT ?1",
+    [S_STATS_RECENT] = "SELECT d.name, p.name, v.number, v.format, v.created_at, v.created_by"
+                       " FROM versions v JOIN products p ON p.id = v.product_id"
+                       " JOIN domains d ON d.id = p.domain_id WHERE p.deleted_at IS NULL"
+                       " ORDER BY v.id DESC LIMIT ?1",
     [S_VERSION_BY_FP] = "SELECT number FROM versions"
                         " WHERE product_id = ?1 AND fingerprint = ?2",
     [S_VERSION_NEXT] = "SELECT coalesce(max(number), 0) + 1 FROM versions"
@@ -211,6 +278,25 @@ static const char *const stmt_sql[S_COUNT] = {
                        " WHERE id = ?1 AND scope = ?2 AND revoked_at IS NULL",
     [S_TOKEN_COUNT] = "SELECT count(*) FROM tokens",
     [S_INTEGRITY] = "PRAGMA integrity_check",
+    [S_CONFIG_GET] = "SELECT value FROM config WHERE key = ?1",
+    [S_CONFIG_PUT] = "INSERT INTO config (key, value) VALUES (?1, ?2)"
+                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    [S_VERSION_TEXTS] = "SELECT number, format, contract FROM versions WHERE product_id = ?1"
+                        " ORDER BY number",
+    [S_VERSION_LATEST_TEXT] = "SELECT number, format, contract FROM versions"
+                              " WHERE product_id = ?1 ORDER BY number DESC LIMIT 1",
+    [S_FLOW_MARK] = "UPDATE flows SET position = -1 WHERE consumer_id = ?1",
+    [S_FLOW_UPSERT] = "INSERT INTO flows (consumer_id, provider_domain, provider_name, pattern,"
+                      " position, entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                      " ON CONFLICT (consumer_id, provider_domain, provider_name, pattern)"
+                      " DO UPDATE SET position = excluded.position, entry = excluded.entry",
+    [S_FLOW_SWEEP] = "DELETE FROM flows WHERE consumer_id = ?1 AND position < 0",
+    [S_FLOW_GET] = FLOW_ROW " WHERE f.id = ?1",
+    [S_FLOW_LIST] = FLOW_ROW " WHERE f.id > ?1"
+                             " AND (?2 IS NULL OR (f.provider_domain = ?2"
+                             " AND f.provider_name = ?3))" FLOW_FILTERS,
+    [S_FLOW_LIST_PROVIDER] = FLOW_ROW " WHERE f.provider_domain = ?2 AND f.provider_name = ?3"
+                                      " AND f.id > ?1" FLOW_FILTERS,
 };
 
 /* Product listing: one statement per combination of filters present, built from fixed
@@ -223,7 +309,8 @@ enum {
 	F_LIFECYCLE = 1 << 4,
 	F_TAG = 1 << 5,
 	F_Q = 1 << 6,
-	F_VARIANTS = 1 << 7
+	F_CONSUMES = 1 << 7,
+	F_VARIANTS = 1 << 8
 };
 
 static const struct {
@@ -240,7 +327,12 @@ static const struct {
     {F_Q, " AND (p.name LIKE :q ESCAPE '\\' OR d.name LIKE :q ESCAPE '\\'"
           " OR p.title LIKE :q ESCAPE '\\' OR p.description LIKE :q ESCAPE '\\'"
           " OR p.owner LIKE :q ESCAPE '\\' OR EXISTS (SELECT 1 FROM product_tags t"
-          " WHERE t.product_id = p.id AND t.tag LIKE :q ESCAPE '\\'))"},
+          " WHERE t.product_id = p.id AND t.tag LIKE :q ESCAPE '\\')"
+          " OR EXISTS (SELECT 1 FROM product_fields f"
+          " WHERE f.product_id = p.id AND f.field LIKE :q ESCAPE '\\'))"},
+    {F_CONSUMES, " AND EXISTS (SELECT 1 FROM flows w WHERE w.consumer_id = p.id"
+                 " AND w.provider_domain = :cdomain"
+                 " AND (:cname IS NULL OR w.provider_name = :cname))"},
 };
 
 struct conn {
@@ -625,7 +717,7 @@ static int b64_decode(const char *s, char **raw, size_t *n)
 }
 
 /* Cursors are base64url of "<kind>:<key>", kind 'd' (domain name), 'p' ("domain\nname") or
- * 'v' (version number). */
+ * 'v' (version number), 'f' (flow id). */
 static char *cursor_make(char kind, const char *a, const char *b)
 {
 	char *raw = b ? xasprintf("%c:%s\n%s", kind, a, b) : xasprintf("%c:%s", kind, a);
@@ -690,8 +782,8 @@ static int doc_texts(const json_t *doc, char **text, char **canon, struct dw_err
 {
 	if (!json_is_object(doc))
 		return dw_error_set(err, DW_INVALID, "document is not a JSON object");
-	*text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	*canon = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	*text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER | DW_JSON_REALS);
+	*canon = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS | DW_JSON_REALS);
 	if (!*text || !*canon) {
 		free(*text);
 		free(*canon);
@@ -766,6 +858,9 @@ static int user_version(struct conn *c, long *v, struct dw_error *err)
 	return 0;
 }
 
+/* What a migration needs beyond its SQL, once the schema of version is in place. */
+static int migrate_fill(struct conn *c, long version, struct dw_error *err);
+
 static int migrate(struct conn *c, struct dw_error *err)
 {
 	long v;
@@ -786,6 +881,8 @@ static int migrate(struct conn *c, struct dw_error *err)
 		rc = user_version(c, &v, err);
 		if (!rc && v < NMIGRATIONS) {
 			rc = exec_static(c, migrations[v], err);
+			if (!rc)
+				rc = migrate_fill(c, v + 1, err);
 			snprintf(sql, sizeof(sql), "PRAGMA user_version = %ld", v + 1);
 			if (!rc)
 				rc = exec_static(c, sql, err);
@@ -1126,6 +1223,29 @@ static int product_tags_write(struct conn *c, long long id, const json_t *doc, s
 	return 0;
 }
 
+/* Replaces the searchable field names of product id (fields: array of strings, or NULL). */
+static int product_fields_write(struct conn *c, long long id, const json_t *fields,
+                                struct dw_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = prep(c, S_FIELDS_CLEAR, &s, err)) || (rc = bindf(c, s, err, "I", id)) ||
+	    (rc = run(c, s, err)))
+		return rc;
+	for (size_t i = 0; i < json_array_size(fields); i++) {
+		const char *field = json_string_value(json_array_get(fields, i));
+		if (!field)
+			continue;
+		if ((rc = prep(c, S_FIELD_INSERT, &s, err)) ||
+		    (rc = bindf(c, s, err, "It", id, field)) || (rc = run(c, s, err)))
+			return rc;
+	}
+	return 0;
+}
+
+static int flows_sync(struct conn *c, long long id, const json_t *doc, struct dw_error *err);
+
 static int product_put_tx(struct conn *c, struct product_put *pp, struct dw_error *err)
 {
 	const char *kind = doc_str(pp->doc, "spec", "type");
@@ -1191,7 +1311,9 @@ static int product_put_tx(struct conn *c, struct product_put *pp, struct dw_erro
 		pp->result = STORE_CREATED;
 		pp->rev = 1;
 	}
-	return product_tags_write(c, id, pp->doc, err);
+	if ((rc = product_tags_write(c, id, pp->doc, err)))
+		return rc;
+	return flows_sync(c, id, pp->doc, err);
 }
 
 int store_product_put(struct store *st, const char *domain, const char *name, const json_t *doc,
@@ -1366,8 +1488,8 @@ int store_product_list(struct store *st, const struct store_product_filter *filt
 {
 	static const struct store_product_filter none;
 	const struct store_product_filter *f = filter ? filter : &none;
-	char *after = NULL, *pattern = NULL;
-	const char *after_name = "";
+	char *after = NULL, *pattern = NULL, *cdomain = NULL;
+	const char *after_name = "", *cname = NULL;
 	struct conn *c;
 	sqlite3_stmt *s = NULL;
 	int limit, rc, mask = 0, brc;
@@ -1386,12 +1508,20 @@ int store_product_list(struct store *st, const struct store_product_filter *filt
 	mask |= f->lifecycle ? F_LIFECYCLE : 0;
 	mask |= f->tag ? F_TAG : 0;
 	mask |= f->q && f->q[0] ? F_Q : 0;
+	mask |= f->consumes ? F_CONSUMES : 0;
 	if ((rc = conn_get(st, &c, err)) || (rc = list_stmt(c, mask, &s, err))) {
 		free(after);
 		return rc;
 	}
 	if (mask & F_Q)
 		pattern = like_pattern(f->q);
+	if (mask & F_CONSUMES) {
+		/* "domain/product", or "domain" for anything of the domain */
+		const char *slash = strchr(f->consumes, '/');
+		cdomain = slash ? xstrndup(f->consumes, (size_t)(slash - f->consumes))
+		                : xstrdup(f->consumes);
+		cname = slash ? slash + 1 : NULL;
+	}
 	brc = bind_named(s, ":after_domain", after ? after : "");
 	if (brc == SQLITE_OK)
 		brc = bind_named(s, ":after_name", after_name);
@@ -1408,6 +1538,10 @@ int store_product_list(struct store *st, const struct store_product_filter *filt
 	if (brc == SQLITE_OK)
 		brc = bind_named(s, ":q", pattern);
 	if (brc == SQLITE_OK)
+		brc = bind_named(s, ":cdomain", cdomain);
+	if (brc == SQLITE_OK)
+		brc = bind_named(s, ":cname", cname);
+	if (brc == SQLITE_OK)
 		brc = sqlite3_bind_int(s, sqlite3_bind_parameter_index(s, ":limit"), limit + 1);
 	if (brc != SQLITE_OK) {
 		rc = sql_fail(c, brc, err);
@@ -1418,6 +1552,7 @@ int store_product_list(struct store *st, const struct store_product_filter *filt
 	}
 	free(after);
 	free(pattern);
+	free(cdomain);
 	if (rc) {
 		json_decref(*items);
 		*items = NULL;
@@ -1463,9 +1598,11 @@ static int product_delete_tx(struct conn *c, const char *domain, const char *nam
 	    (rc = precondition("product", key, 1, cur, expect_rev, err)))
 		return rc;
 	if ((rc = prep(c, S_PRODUCT_DELETE, &s, err)) ||
-	    (rc = bindf(c, s, err, "II", id, now_unix())))
+	    (rc = bindf(c, s, err, "II", id, now_unix())) || (rc = run(c, s, err)))
 		return rc;
-	return run(c, s, err);
+	/* a deleted product consumes nothing: its flows go (a PUT that revives it restores
+	 * them from its document) */
+	return flows_sync(c, id, NULL, err);
 }
 
 int store_product_delete(struct store *st, const char *domain, const char *name,
@@ -1483,8 +1620,9 @@ int store_product_delete(struct store *st, const char *domain, const char *name,
 /* Versions ---------------------------------------------------------------------------------- */
 
 static int version_add_tx(struct conn *c, const char *domain, const char *product,
-                          const struct store_version_in *in, const char *changes, int *number,
-                          enum store_result *result, struct dw_error *err)
+                          const struct store_version_in *in, const char *changes,
+                          int expect_number, int *number, enum store_result *result,
+                          struct dw_error *err)
 {
 	sqlite3_stmt *s = NULL;
 	long long id, next;
@@ -1513,10 +1651,17 @@ static int version_add_tx(struct conn *c, const char *domain, const char *produc
 	if (next > INT_MAX)
 		return dw_error_set(err, DW_CONFLICT, "product '%s/%s' has too many versions",
 		                    domain, product);
+	if (expect_number > 0 && next != expect_number)
+		return dw_error_set(err, DW_PRECONDITION,
+		                    "product '%s/%s' got version %lld while version %d was checked",
+		                    domain, product, next - 1, expect_number);
 	if ((rc = prep(c, S_VERSION_INSERT, &s, err)) ||
 	    (rc = bindf(c, s, err, "IItttttIt", id, next, in->format, in->media_type, in->contract,
 	                in->fingerprint, in->created_by, now_unix(), changes)) ||
 	    (rc = run(c, s, err)))
+		return rc;
+	/* the new version is the latest: search now sees its fields */
+	if ((rc = product_fields_write(c, id, in->fields, err)))
 		return rc;
 	*number = (int)next;
 	*result = STORE_CREATED;
@@ -1526,6 +1671,13 @@ static int version_add_tx(struct conn *c, const char *domain, const char *produc
 int store_version_add(struct store *st, const char *domain, const char *product,
                       const struct store_version_in *in, int *number, enum store_result *result,
                       struct dw_error *err)
+{
+	return store_version_add_next(st, domain, product, in, 0, number, result, err);
+}
+
+int store_version_add_next(struct store *st, const char *domain, const char *product,
+                           const struct store_version_in *in, int expect_number, int *number,
+                           enum store_result *result, struct dw_error *err)
 {
 	enum store_result res = STORE_UNCHANGED;
 	char *changes = NULL;
@@ -1538,13 +1690,13 @@ int store_version_add(struct store *st, const char *domain, const char *product,
 		                    "version needs a format, a media type, a contract, a "
 		                    "fingerprint and its author");
 	if (in->changes) {
-		changes = json_dumps(in->changes, JSON_COMPACT | JSON_ENCODE_ANY);
+		changes = json_dumps(in->changes, JSON_COMPACT | JSON_ENCODE_ANY | DW_JSON_REALS);
 		if (!changes)
 			return dw_error_set(err, DW_INVALID,
 			                    "version changes cannot be serialized");
 	}
 	if ((rc = conn_get(st, &c, err)) == 0 && (rc = tx_begin(c, err)) == 0) {
-		rc = version_add_tx(c, domain, product, in, changes, &n, &res, err);
+		rc = version_add_tx(c, domain, product, in, changes, expect_number, &n, &res, err);
 		rc = tx_end(c, rc, err);
 	}
 	free(changes);
@@ -1711,6 +1863,328 @@ int store_version_list(struct store *st, const char *domain, const char *product
 		*next = cursor_make('v', num, NULL);
 	}
 	return 0;
+}
+
+/* Configuration ----------------------------------------------------------------------------- */
+
+int store_config_get(struct store *st, const char *key, char **value, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*value = NULL;
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_CONFIG_GET, &s, err)) ||
+	    (rc = bindf(c, s, err, "t", key ? key : "")))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	if (rc == 0) {
+		done(s);
+		return dw_error_set(err, DW_NOT_FOUND, "configuration '%s' is not set",
+		                    key ? key : "");
+	}
+	*value = xstrdup(col_text(s, 0) ? col_text(s, 0) : "");
+	done(s);
+	return 0;
+}
+
+int store_config_put(struct store *st, const char *key, const char *value, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (!key || !*key || !value)
+		return dw_error_set(err, DW_INVALID, "configuration needs a key and a value");
+	if ((rc = conn_get(st, &c, err)) || (rc = tx_begin(c, err)))
+		return rc;
+	if (!(rc = prep(c, S_CONFIG_PUT, &s, err)) && !(rc = bindf(c, s, err, "tt", key, value)))
+		rc = run(c, s, err);
+	return tx_end(c, rc, err);
+}
+
+/* Contracts for compatibility checks -------------------------------------------------------- */
+
+int store_version_find(struct store *st, const char *domain, const char *product,
+                       const char *fingerprint, int *number, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	long long id;
+	int rc;
+
+	*number = 0;
+	domain = domain ? domain : "";
+	product = product ? product : "";
+	if ((rc = conn_get(st, &c, err)) ||
+	    (rc = product_live_id(c, domain, product, &id, NULL, err)))
+		return rc;
+	if ((rc = prep(c, S_VERSION_BY_FP, &s, err)) ||
+	    (rc = bindf(c, s, err, "It", id, fingerprint ? fingerprint : "")))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	if (rc == 1)
+		*number = sqlite3_column_int(s, 0);
+	done(s);
+	if (rc == 0)
+		return dw_error_set(err, DW_NOT_FOUND,
+		                    "product '%s/%s' has no version with fingerprint '%s'", domain,
+		                    product, fingerprint ? fingerprint : "");
+	return 0;
+}
+
+void store_contracts_free(struct store_contract *list, size_t n)
+{
+	for (size_t i = 0; list && i < n; i++) {
+		free(list[i].format);
+		free(list[i].text);
+	}
+	free(list);
+}
+
+int store_version_contracts(struct store *st, const char *domain, const char *product,
+                            int latest_only, struct store_contract **out, size_t *n,
+                            struct dw_error *err)
+{
+	struct store_contract *list = NULL;
+	size_t count = 0, cap = 0;
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	long long id;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	domain = domain ? domain : "";
+	product = product ? product : "";
+	if ((rc = conn_get(st, &c, err)) ||
+	    (rc = product_live_id(c, domain, product, &id, NULL, err)))
+		return rc;
+	if ((rc = prep(c, latest_only ? S_VERSION_LATEST_TEXT : S_VERSION_TEXTS, &s, err)) ||
+	    (rc = bindf(c, s, err, "I", id)))
+		return rc;
+	while ((rc = step(c, s, err)) == 1) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 16;
+			list = xrealloc(list, cap * sizeof(*list));
+		}
+		list[count].number = sqlite3_column_int(s, 0);
+		list[count].format = xstrdup(col_text(s, 1) ? col_text(s, 1) : "");
+		list[count].text = xstrdup(col_text(s, 2) ? col_text(s, 2) : "");
+		count++;
+	}
+	done(s);
+	if (rc < 0) {
+		store_contracts_free(list, count);
+		return rc;
+	}
+	*out = list;
+	*n = count;
+	return 0;
+}
+
+/* Flows ------------------------------------------------------------------------------------- */
+
+/*
+ * Makes the flows of consumer product id those of doc's spec.consumes (doc NULL: none, for a
+ * deleted product). A flow is one (provider, pattern) of the consumer: one already recorded
+ * keeps its id and gets the entry's new constraints; the others are added or removed.
+ */
+static int flows_sync(struct conn *c, long long id, const json_t *doc, struct dw_error *err)
+{
+	const json_t *consumes = json_object_get(json_object_get(doc, "spec"), "consumes");
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = prep(c, S_FLOW_MARK, &s, err)) || (rc = bindf(c, s, err, "I", id)) ||
+	    (rc = run(c, s, err)))
+		return rc;
+	for (size_t i = 0; i < json_array_size(consumes); i++) {
+		const json_t *entry = json_array_get(consumes, i);
+		const char *ref = json_string_value(json_object_get(entry, "product"));
+		const char *pattern = json_string_value(json_object_get(entry, "pattern"));
+		const char *slash = ref ? strchr(ref, '/') : NULL;
+		char domain[128], *text;
+
+		if (!pattern || !slash || slash == ref || !slash[1] ||
+		    (size_t)(slash - ref) >= sizeof(domain))
+			continue; /* the descriptor's checks refuse these; nothing to record */
+		memcpy(domain, ref, (size_t)(slash - ref));
+		domain[slash - ref] = '\0';
+		text = json_dumps(entry, JSON_COMPACT | JSON_PRESERVE_ORDER | DW_JSON_REALS);
+		if (!text)
+			return dw_error_set(err, DW_INVALID, "consumes entry cannot be serialized");
+		rc = prep(c, S_FLOW_UPSERT, &s, err);
+		if (!rc)
+			rc = bindf(c, s, err, "Itttit", id, domain, slash + 1, pattern, (int)i,
+			           text);
+		if (!rc)
+			rc = run(c, s, err);
+		free(text);
+		if (rc)
+			return rc;
+	}
+	if ((rc = prep(c, S_FLOW_SWEEP, &s, err)) || (rc = bindf(c, s, err, "I", id)))
+		return rc;
+	return run(c, s, err);
+}
+
+/* A FLOW_ROW as {"id","consumer","provider","pattern", the entry's other members,
+ * "providerRegistered"}. */
+static int flow_from_row(sqlite3_stmt *s, json_t **out, struct dw_error *err)
+{
+	json_t *entry, *f = xjson(json_object()), *v;
+	const char *key;
+	int rc;
+
+	if ((rc = col_doc(s, 6, &entry, err))) {
+		json_decref(f);
+		return rc;
+	}
+	jset(f, "id", json_integer(sqlite3_column_int64(s, 0)));
+	jset(f, "consumer", json_sprintf("%s/%s", col_text(s, 1), col_text(s, 2)));
+	jset(f, "provider", json_sprintf("%s/%s", col_text(s, 3), col_text(s, 4)));
+	jset(f, "pattern", col_string(s, 5));
+	json_object_foreach(entry, key, v)
+	{
+		if (strcmp(key, "product") != 0 && strcmp(key, "pattern") != 0)
+			jset(f, key, json_incref(v));
+	}
+	json_decref(entry);
+	jset(f, "providerRegistered", json_boolean(sqlite3_column_int(s, 7)));
+	*out = f;
+	return 0;
+}
+
+/* Splits "domain/product" into domain (size bytes) and *name; -1 when it is not one. */
+static int ref_split(const char *ref, char *domain, size_t size, const char **name)
+{
+	const char *slash = ref ? strchr(ref, '/') : NULL;
+
+	if (!slash || slash == ref || !slash[1] || strchr(slash + 1, '/') ||
+	    (size_t)(slash - ref) >= size)
+		return -1;
+	memcpy(domain, ref, (size_t)(slash - ref));
+	domain[slash - ref] = '\0';
+	*name = slash + 1;
+	return 0;
+}
+
+/* Runs a flow listing statement (parameters bound) into *items, at most limit rows (limit < 0:
+ * all); *last is the id of the last row read. */
+static int flow_rows(struct conn *c, sqlite3_stmt *s, int limit, json_t **items, int *more,
+                     long long *last, struct dw_error *err)
+{
+	int rc, n = 0;
+
+	*items = xjson(json_array());
+	*more = 0;
+	while ((rc = step(c, s, err)) == 1) {
+		json_t *item;
+
+		if (limit >= 0 && ++n > limit) {
+			*more = 1;
+			break;
+		}
+		if ((rc = flow_from_row(s, &item, err)))
+			break;
+		jappend(*items, item);
+		*last = sqlite3_column_int64(s, 0);
+	}
+	done(s);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+int store_flow_list(struct store *st, const struct store_flow_filter *filter,
+                    const struct store_page *page, json_t **items, char **next,
+                    struct dw_error *err)
+{
+	char pdomain[128], cdomain[128];
+	const char *pname = NULL, *cname = NULL, *pattern = filter ? filter->pattern : NULL;
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	long long after = 0, last = 0;
+	int limit, rc, more;
+
+	*items = NULL;
+	*next = NULL;
+	if ((limit = page_limit(page, err)) < 0)
+		return limit;
+	if (filter && filter->provider &&
+	    ref_split(filter->provider, pdomain, sizeof(pdomain), &pname))
+		return dw_error_set(err, DW_MALFORMED, "invalid provider '%s' (expected "
+		                    "'domain/product')", filter->provider);
+	if (filter && filter->consumer &&
+	    ref_split(filter->consumer, cdomain, sizeof(cdomain), &cname))
+		return dw_error_set(err, DW_MALFORMED, "invalid consumer '%s' (expected "
+		                    "'domain/product')", filter->consumer);
+	if (page_cursor(page)) {
+		char *raw, *end;
+		if ((rc = cursor_parse(page_cursor(page), 'f', &raw, NULL, err)))
+			return rc;
+		after = strtoll(raw, &end, 10);
+		rc = raw[0] < '1' || raw[0] > '9' || *end || after < 1 || after == LLONG_MAX;
+		free(raw);
+		if (rc)
+			return bad_cursor(err);
+	}
+	if ((rc = conn_get(st, &c, err)) ||
+	    (rc = prep(c, pname ? S_FLOW_LIST_PROVIDER : S_FLOW_LIST, &s, err)) ||
+	    (rc = bindf(c, s, err, "Ittttti", after, pname ? pdomain : NULL, pname,
+	                cname ? cdomain : NULL, cname, pattern, limit + 1)))
+		return rc;
+	if ((rc = flow_rows(c, s, limit, items, &more, &last, err)))
+		return rc;
+	if (more) {
+		char num[32];
+		snprintf(num, sizeof(num), "%lld", last);
+		*next = cursor_make('f', num, NULL);
+	}
+	return 0;
+}
+
+int store_flow_get(struct store *st, long long id, json_t **out, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_FLOW_GET, &s, err)) ||
+	    (rc = bindf(c, s, err, "I", id)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	if (rc == 0) {
+		done(s);
+		return dw_error_set(err, DW_NOT_FOUND, "flow %lld not found", id);
+	}
+	rc = flow_from_row(s, out, err);
+	done(s);
+	return rc;
+}
+
+int store_flow_consumers(struct store *st, const char *domain, const char *product,
+                         json_t **items, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	long long last = 0;
+	int rc, more;
+
+	*items = NULL;
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_FLOW_LIST_PROVIDER, &s, err)) ||
+	    (rc = bindf(c, s, err, "Ittttti", 0LL, domain ? domain : "", product ? product : "",
+	                NULL, NULL, NULL, -1)))
+		return rc;
+	return flow_rows(c, s, -1, items, &more, &last, err);
 }
 
 /* Tokens ------------------------------------------------------------------------------------ */
@@ -1890,4 +2364,141 @@ int store_token_count(struct store *st, long long *n, struct dw_error *err)
 	*n = rc == 1 ? sqlite3_column_int64(s, 0) : 0;
 	done(s);
 	return 0;
+}
+
+/* Statistics -------------------------------------------------------------------------------- */
+
+int store_stats(struct store *st, int recent, json_t **out, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	json_t *stats, *kinds, *domains, *versions;
+	int rc;
+
+	*out = NULL;
+	if (recent < 0 || recent > STORE_STATS_RECENT_MAX)
+		return dw_error_set(err, DW_MALFORMED, "invalid recent count %d (expected 0 to %d)",
+		                    recent, STORE_STATS_RECENT_MAX);
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_STATS_TOTALS, &s, err)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	stats = xjson(json_object());
+	jset(stats, "domains", json_integer(sqlite3_column_int64(s, 0)));
+	jset(stats, "products", json_integer(sqlite3_column_int64(s, 1)));
+	jset(stats, "versions", json_integer(sqlite3_column_int64(s, 2)));
+	done(s);
+	kinds = xjson(json_object());
+	jset(stats, "kinds", kinds);
+	if ((rc = prep(c, S_STATS_KINDS, &s, err)))
+		goto fail;
+	while ((rc = step(c, s, err)) == 1)
+		if (col_text(s, 0))
+			jset(kinds, col_text(s, 0), json_integer(sqlite3_column_int64(s, 1)));
+	done(s);
+	if (rc < 0)
+		goto fail;
+	domains = xjson(json_array());
+	jset(stats, "byDomain", domains);
+	if ((rc = prep(c, S_STATS_DOMAINS, &s, err)) ||
+	    (rc = bindf(c, s, err, "i", STORE_STATS_DOMAINS_MAX)))
+		goto fail;
+	while ((rc = step(c, s, err)) == 1)
+		jappend(domains, json_pack("{s:o, s:o, s:I}", "name", col_string(s, 0), "title",
+		                           col_string(s, 1), "products",
+		                           (json_int_t)sqlite3_column_int64(s, 2)));
+	done(s);
+	if (rc < 0)
+		goto fail;
+	versions = xjson(json_array());
+	jset(stats, "recent", versions);
+	if ((rc = prep(c, S_STATS_RECENT, &s, err)) || (rc = bindf(c, s, err, "i", recent)))
+		goto fail;
+	while ((rc = step(c, s, err)) == 1) {
+		json_t *v = xjson(json_object());
+		jset(v, "product", json_sprintf("%s/%s", col_text(s, 0), col_text(s, 1)));
+		jset(v, "version", json_integer(sqlite3_column_int64(s, 2)));
+		jset(v, "format", col_string(s, 3));
+		jset(v, "createdAt", col_time(s, 4));
+		jset(v, "createdBy", col_string(s, 5));
+		jappend(versions, v);
+	}
+	done(s);
+	if (rc < 0)
+		goto fail;
+	*out = stats;
+	return 0;
+fail:
+	json_decref(stats);
+	return rc;
+}
+
+/* Migration fills --------------------------------------------------------------------------- */
+
+/* Fills the table schema version 2 added from the rows already there: the field names of
+ * every product's latest contract. Runs inside the migration's transaction. */
+static int migrate_fill_2(struct conn *c, struct dw_error *err)
+{
+	static const char latest_sql[] =
+	    "SELECT v.product_id, v.format, v.contract FROM versions v WHERE v.number ="
+	    " (SELECT max(number) FROM versions w WHERE w.product_id = v.product_id)";
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(c->db, latest_sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return sql_fail(c, rc, err);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		enum dw_format fmt = contract_format_parse(col_text(s, 1));
+		json_t *contract = NULL, *fields = NULL;
+		int wrc = 0;
+
+		if (col_text(s, 2))
+			contract = json_loads(col_text(s, 2), JSON_DECODE_ANY, NULL);
+		if (contract && contract_field_names(fmt, contract, &fields) == 0)
+			wrc = product_fields_write(c, sqlite3_column_int64(s, 0), fields, err);
+		json_decref(fields);
+		json_decref(contract);
+		if (wrc) {
+			sqlite3_finalize(s);
+			return wrc;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : sql_fail(c, rc, err);
+}
+
+/* Fills the flows of schema version 3 from the live products' documents. */
+static int migrate_fill_3(struct conn *c, struct dw_error *err)
+{
+	static const char sql[] = "SELECT id, doc FROM products WHERE deleted_at IS NULL";
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(c->db, sql, -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return sql_fail(c, rc, err);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		json_t *doc = NULL;
+		int wrc;
+
+		if (col_doc(s, 1, &doc, NULL))
+			continue; /* an unreadable document has no flows to record */
+		wrc = flows_sync(c, sqlite3_column_int64(s, 0), doc, err);
+		json_decref(doc);
+		if (wrc) {
+			sqlite3_finalize(s);
+			return wrc;
+		}
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : sql_fail(c, rc, err);
+}
+
+/* What a migration needs beyond its SQL, once the schema of version is in place. */
+static int migrate_fill(struct conn *c, long version, struct dw_error *err)
+{
+	if (version == 2)
+		return migrate_fill_2(c, err);
+	return version == 3 ? migrate_fill_3(c, err) : 0;
 }

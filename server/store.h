@@ -62,7 +62,10 @@ struct store_product_filter {
 	const char *tag;       /* one of metadata.tags, exact */
 	const char *lifecycle; /* metadata.lifecycle, exact */
 	const char *q;         /* case-insensitive substring of name, domain, title, description,
-	                          owner or a tag; LIKE metacharacters in q match literally */
+	                          owner, a tag or a field name of the latest contract (see
+	                          store_version_in.fields); LIKE metacharacters match literally */
+	const char *consumes;  /* "domain/product": products whose spec.consumes names it;
+	                          "domain": products consuming any product of that domain */
 	int include_deleted;
 };
 
@@ -118,6 +121,8 @@ struct store_version_in {
 	const char *fingerprint; /* "sha256:<64 hex>" of the canonical form */
 	const char *created_by;  /* token name */
 	const json_t *changes;   /* changes from the previous version, or NULL */
+	const json_t *fields;    /* the contract's field names (array of strings, from
+	                            contract_field_names) that q searches, or NULL for none */
 };
 
 /* Adds the next version (1..n) of a live product. When a version with the same fingerprint
@@ -126,6 +131,13 @@ struct store_version_in {
 int store_version_add(struct store *st, const char *domain, const char *product,
                       const struct store_version_in *in, int *number, enum store_result *result,
                       struct dw_error *err);
+/* The same, when the caller checked the contract against the versions before expect_number:
+ * a new version must get that number, else (another version came in meanwhile)
+ * DW_PRECONDITION and nothing is written. A contract equal to an existing version still gives
+ * that version (STORE_UNCHANGED). */
+int store_version_add_next(struct store *st, const char *domain, const char *product,
+                           const struct store_version_in *in, int expect_number, int *number,
+                           enum store_result *result, struct dw_error *err);
 /* number 0 means the latest. *out: {"product","version","format","mediaType","fingerprint",
  * "createdAt","createdBy","changes"}. */
 int store_version_get(struct store *st, const char *domain, const char *product, int number,
@@ -137,6 +149,78 @@ int store_version_contract(struct store *st, const char *domain, const char *pro
 int store_version_list(struct store *st, const char *domain, const char *product,
                        const struct store_page *page, json_t **items, char **next,
                        struct dw_error *err);
+
+/* The number of the product's version with that fingerprint ("sha256:..."), without writing:
+ * DW_NOT_FOUND when there is none (or the product is not live). */
+int store_version_find(struct store *st, const char *domain, const char *product,
+                       const char *fingerprint, int *number, struct dw_error *err);
+
+/* A registered contract, for compatibility checks. */
+struct store_contract {
+	int number;   /* version number */
+	char *format; /* "openapi", ... */
+	char *text;   /* the contract as stored (JSON text) */
+};
+
+/* The contracts of the product's versions, oldest first, in one query: every version, or only
+ * the latest when latest_only. *out (NULL when there are none) and its strings are the
+ * caller's: store_contracts_free(*out, *n). DW_NOT_FOUND when the product is not live. */
+int store_version_contracts(struct store *st, const char *domain, const char *product,
+                            int latest_only, struct store_contract **out, size_t *n,
+                            struct dw_error *err);
+void store_contracts_free(struct store_contract *list, size_t n);
+
+/* Configuration --------------------------------------------------------------------------- */
+/* Registry-wide settings as key/value strings ("compatibility" -> "BACKWARD"); the caller knows
+ * the keys, their defaults and which values are valid. */
+
+/* *value malloc'd; DW_NOT_FOUND when the key was never set. */
+int store_config_get(struct store *st, const char *key, char **value, struct dw_error *err);
+/* Sets (or replaces) the key's value; one transaction. */
+int store_config_put(struct store *st, const char *key, const char *value, struct dw_error *err);
+
+/* Flows ----------------------------------------------------------------------------------- */
+/*
+ * A flow is one entry of a live product's spec.consumes: the consumer product, the provider
+ * named by the entry (registered or not) and the pattern. The store maintains them in the same
+ * transaction as every product put and delete: a put makes the consumer's flows those of its
+ * document (a flow whose consumer, provider and pattern stay keeps its id; ids are never
+ * reused), a delete removes them. Flow objects:
+ *   {"id", "consumer": "d/p", "provider": "d/p", "pattern", every other member of the consumes
+ *    entry as declared (consistency, latencyBudgetMs, replay, consumers, spiky, interaction,
+ *    idempotent, correlationWindowMs, uses, description, exception; absent when not declared),
+ *    "providerRegistered": whether the provider is a live product now}
+ */
+struct store_flow_filter {
+	const char *provider; /* "domain/product", exact, or NULL */
+	const char *consumer; /* "domain/product", exact, or NULL */
+	const char *pattern;  /* exact, or NULL */
+};
+
+/* Ordered by id. A provider or consumer that is not "domain/product" is DW_MALFORMED. */
+int store_flow_list(struct store *st, const struct store_flow_filter *filter,
+                    const struct store_page *page, json_t **items, char **next,
+                    struct dw_error *err);
+/* DW_NOT_FOUND when there is no flow with that id. */
+int store_flow_get(struct store *st, long long id, json_t **out, struct dw_error *err);
+/* Every flow whose provider is domain/product (registered or not), ordered by id: the
+ * registered consumers a contract change may reach. */
+int store_flow_consumers(struct store *st, const char *domain, const char *product,
+                         json_t **items, struct dw_error *err);
+
+/* Statistics ---------------------------------------------------------------------------- */
+
+#define STORE_STATS_RECENT_MAX 100
+#define STORE_STATS_DOMAINS_MAX 1000
+
+/* The catalog at a glance, for the web catalog's home page:
+ *   {"domains": n, "products": n (live), "versions": n (of live products),
+ *    "kinds": {"api": n, ...} (live products per spec.type),
+ *    "byDomain": [{"name", "title", "products"}] (by name, the first STORE_STATS_DOMAINS_MAX),
+ *    "recent": [{"product": "d/p", "version", "format", "createdAt", "createdBy"}]}
+ * recent: how many of the latest registered versions (of live products), newest first,
+ * 0..STORE_STATS_RECENT_MAX, else DW_MALFORMED. */
+int store_stats(struct store *st, int recent, json_t **out, struct dw_error *err);
 
 /* Tokens -------------------------------------------------------------------------------- */
 /* A token's secret is never stored: only the hex SHA-256 of it. scope is "admin" or a domain

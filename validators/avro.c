@@ -707,54 +707,37 @@ static long byte_length(const char *s, size_t n)
 	return count;
 }
 
-static const char *json_kind(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "object";
-	case JSON_ARRAY:
-		return "array";
-	case JSON_STRING:
-		return "string";
-	case JSON_INTEGER:
-		return "integer";
-	case JSON_REAL:
-		return "number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "value";
-}
-
 static int default_ok(struct avro *a, const json_t *type, const char *ns, const json_t *v,
                       int depth, struct why *w);
 
 static int primitive_ok(const char *t, const json_t *v, struct why *w)
 {
 	if (!strcmp(t, "null"))
-		return json_is_null(v) || fail(w, "expected null, found %s", json_kind(v));
+		return json_is_null(v) || fail(w, "expected null, found %s", dw_json_type_name(v));
 	if (!strcmp(t, "boolean"))
-		return json_is_boolean(v) || fail(w, "expected boolean, found %s", json_kind(v));
+		return json_is_boolean(v) ||
+		       fail(w, "expected boolean, found %s", dw_json_type_name(v));
 	if (!strcmp(t, "int")) {
 		if (!json_is_integer(v))
-			return fail(w, "expected int, found %s", json_kind(v));
+			return fail(w, "expected int, found %s", dw_json_type_name(v));
 		return (json_integer_value(v) >= -2147483648LL &&
 		        json_integer_value(v) <= 2147483647LL) ||
 		       fail(w, "%" JSON_INTEGER_FORMAT " is out of range for int",
 		            json_integer_value(v));
 	}
 	if (!strcmp(t, "long"))
-		return json_is_integer(v) || fail(w, "expected long, found %s", json_kind(v));
+		return json_is_integer(v) ||
+		       fail(w, "expected long, found %s", dw_json_type_name(v));
 	if (!strcmp(t, "float") || !strcmp(t, "double"))
-		return json_is_number(v) || fail(w, "expected %s, found %s", t, json_kind(v));
+		return json_is_number(v) ||
+		       fail(w, "expected %s, found %s", t, dw_json_type_name(v));
 	if (!strcmp(t, "string"))
-		return json_is_string(v) || fail(w, "expected string, found %s", json_kind(v));
+		return json_is_string(v) ||
+		       fail(w, "expected string, found %s", dw_json_type_name(v));
 	if (!strcmp(t, "bytes")) {
 		if (!json_is_string(v))
-			return fail(w, "expected bytes as a string, found %s", json_kind(v));
+			return fail(w, "expected bytes as a string, found %s",
+			            dw_json_type_name(v));
 		return byte_length(json_string_value(v), json_string_length(v)) >= 0 ||
 		       fail(w, "bytes default has a code point above U+00FF");
 	}
@@ -782,7 +765,7 @@ static int record_default_ok(struct avro *a, const json_t *def, const char *ns, 
 	json_t *fields = json_object_get(def, "fields");
 
 	if (!json_is_object(v))
-		return fail(w, "expected record as an object, found %s", json_kind(v));
+		return fail(w, "expected record as an object, found %s", dw_json_type_name(v));
 	for (size_t i = 0; i < json_array_size(fields); i++) {
 		json_t *f = json_array_get(fields, i);
 		const char *name = json_string_value(json_object_get(f, "name"));
@@ -815,7 +798,7 @@ static int object_default_ok(struct avro *a, const json_t *obj, const char *ns, 
 		return 1;
 	if (!strcmp(t, "array")) {
 		if (!json_is_array(v))
-			return fail(w, "expected array, found %s", json_kind(v));
+			return fail(w, "expected array, found %s", dw_json_type_name(v));
 		for (size_t i = 0; i < json_array_size(v) && ok; i++)
 			ok = default_ok(a, json_object_get(obj, "items"), ns, json_array_get(v, i),
 			                depth + 1, w);
@@ -825,7 +808,7 @@ static int object_default_ok(struct avro *a, const json_t *obj, const char *ns, 
 		const char *k;
 		json_t *x;
 		if (!json_is_object(v))
-			return fail(w, "expected map as an object, found %s", json_kind(v));
+			return fail(w, "expected map as an object, found %s", dw_json_type_name(v));
 		json_object_foreach((json_t *)v, k, x) if (ok) ok =
 		    default_ok(a, json_object_get(obj, "values"), ns, x, depth + 1, w);
 		return ok;
@@ -844,14 +827,15 @@ static int object_default_ok(struct avro *a, const json_t *obj, const char *ns, 
 		if (!ok && json_is_string(v))
 			fail(w, "'%s' is not a symbol of enum '%s'", json_string_value(v), full);
 		else if (!ok)
-			fail(w, "expected a symbol of enum '%s', found %s", full, json_kind(v));
+			fail(w, "expected a symbol of enum '%s', found %s", full,
+			     dw_json_type_name(v));
 	} else if (!strcmp(t, "fixed")) {
 		json_t *size = json_object_get(obj, "size");
 		long n = json_is_string(v)
 		             ? byte_length(json_string_value(v), json_string_length(v))
 		             : -2;
 		if (n == -2)
-			ok = fail(w, "expected fixed as a string, found %s", json_kind(v));
+			ok = fail(w, "expected fixed as a string, found %s", dw_json_type_name(v));
 		else if (n < 0)
 			ok = fail(w, "fixed default has a code point above U+00FF");
 		else if (json_is_integer(size) && n != json_integer_value(size))

@@ -56,6 +56,32 @@ int openapi_validate(const json_t *doc, const char *base, struct dw_findings *ou
 int avro_validate(const json_t *schema, const char *base, struct dw_findings *out);
 int odcs_validate(const json_t *doc, const char *base, struct dw_findings *out);
 
+/* The target (borrowed) of a local OpenAPI reference ("#" or "#/json/pointer", percent-decoded as
+ * a URI fragment) inside root, or NULL when ref is not local or does not resolve. */
+json_t *openapi_ref_target(const json_t *root, const char *ref);
+
+/*
+ * An ODCS physicalType as parsed by odcs_physical_type_parse: the base name lowercased with
+ * single spaces ("character varying"), up to three arguments (-2 for "max" or "*"), the number
+ * of PostgreSQL array suffixes ("int[][]" -> 2), the words after the argument list, lowercased
+ * ("timestamp(3) with time zone" -> base "timestamp", suffix "with time zone"). For nested
+ * types (struct<...>, array<...>) nested is 1, base holds the name before '<' and there are no
+ * arguments. why is set (static text or why_buf) when parsing fails. Self-contained: no heap.
+ */
+struct odcs_type {
+	char base[64];
+	long args[3];
+	size_t nargs;
+	char suffix[32];
+	unsigned array_dims;
+	int nested;
+	const char *why;
+	char why_buf[80];
+};
+
+/* Parses a physicalType spelling of common SQL dialects. Returns 0, or DW_INVALID with why. */
+int odcs_physical_type_parse(const char *t, struct odcs_type *out);
+
 /*
  * Canonical JSON text: object keys sorted by code point, no insignificant whitespace, numbers
  * in shortest round-trip form (integral reals as integers), strings with minimal escapes
@@ -64,6 +90,14 @@ int odcs_validate(const json_t *doc, const char *base, struct dw_findings *out);
  */
 #define CANON_MAX_DEPTH 2048
 char *canon_json(const json_t *v);
+
+/*
+ * jansson flag for reals in documents written for people (responses, stored documents): 15
+ * significant digits, the most a double always round-trips from decimal, so 99.9 is written
+ * "99.9" and not "99.900000000000006" (jansson's default of 17). Fingerprints do not depend on
+ * it: they come from canon_json.
+ */
+#define DW_JSON_REALS JSON_REAL_PRECISION(15)
 
 /* "sha256:" + 64 lowercase hex of canon_json(v) into out. Returns 0, DW_NOMEM, or DW_INVALID
  * when v nests deeper than CANON_MAX_DEPTH. */

@@ -67,6 +67,9 @@ int dw_finding_format(const struct dw_finding *x, char *buf, size_t size);
  */
 char *dw_pointer_join(const char *base, const char *token);
 char *dw_pointer_join_index(const char *base, size_t index);
+/* The JSON type of v as messages name it: "object", "array", "string", "integer", "number",
+ * "boolean", "null". Static string. */
+const char *dw_json_type_name(const json_t *v);
 /* The value at pointer inside root (borrowed), or NULL. */
 json_t *dw_pointer_get(const json_t *root, const char *pointer);
 

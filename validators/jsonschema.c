@@ -785,28 +785,6 @@ static void value_text(const json_t *v, int quote, struct msgbuf *m)
 	free(b.s);
 }
 
-static const char *type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "object";
-	case JSON_ARRAY:
-		return "array";
-	case JSON_STRING:
-		return "string";
-	case JSON_INTEGER:
-		return "integer";
-	case JSON_REAL:
-		return "number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "value";
-}
-
 /* ---- JSON semantics the keywords rely on ---- */
 
 static int is_integral(const json_t *v)
@@ -999,7 +977,8 @@ static int kw_type(struct vctx *c, const json_t *t, const json_t *in, struct dw_
 	if (json_is_string(t)) {
 		if (type_matches(in, json_string_value(t)))
 			return 1;
-		return fail(c, out, "expected %s, got %s", json_string_value(t), type_name(in));
+		return fail(c, out, "expected %s, got %s", json_string_value(t),
+		            dw_json_type_name(in));
 	}
 	if (!json_is_array(t))
 		return 1;
@@ -1019,7 +998,7 @@ static int kw_type(struct vctx *c, const json_t *t, const json_t *in, struct dw_
 		sb_adds(&want, json_string_value(x));
 	}
 	ok = fail(c, out, "expected %s, got %s", want.s && !want.oom ? want.s : "another type",
-	          type_name(in));
+	          dw_json_type_name(in));
 	free(want.s);
 	return ok;
 }
@@ -1917,7 +1896,8 @@ static void check_schema_at(struct cctx *k, const json_t *s)
 	if (json_is_boolean(s))
 		return;
 	if (!json_is_object(s)) {
-		cfail(k, NULL, "schema must be an object or a boolean, got %s", type_name(s));
+		cfail(k, NULL, "schema must be an object or a boolean, got %s",
+		      dw_json_type_name(s));
 		return;
 	}
 	if (k->depth >= JS_MAX_DEPTH) {

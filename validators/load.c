@@ -39,6 +39,7 @@ struct loader {
 	struct dw_docset *out;
 	size_t alloc;		  /* allocated entries of out->docs */
 	size_t nodes;		  /* nodes in the documents kept so far */
+	size_t alias_nodes;	  /* nodes copied by alias expansion, all documents */
 	size_t nerrs;		  /* findings reported */
 };
 
@@ -805,11 +806,22 @@ static int y_alias(struct yload *y, yaml_event_t *e)
 		refuse(y, 0);
 		return 0;
 	}
+	/* Aliases get a budget of their own, much smaller than the document's: a few small
+	 * anchors repeated are normal YAML, exponential expansion ("billion laughs") is not. */
+	if (y->ld->alias_nodes + a->nodes > DW_LOAD_MAX_ALIAS_NODES) {
+		report(y->ld, line, col, ptr, "aliases expand to more than %d nodes",
+		       DW_LOAD_MAX_ALIAS_NODES);
+		y->doc.bad = 1;
+		free(ptr);
+		y->skip_doc = 1;
+		return 0;
+	}
 	if (over_budget(y->ld, &y->doc, a->nodes, line, col, ptr)) {
 		free(ptr);
 		y->skip_doc = 1;
 		return 0;
 	}
+	y->ld->alias_nodes += a->nodes;
 	v = json_deep_copy(a->node);
 	rc = attach(y, v, a->nodes, a->height);
 	if (!rc)
@@ -1531,7 +1543,7 @@ static size_t utf8_check(const unsigned char *s, size_t len)
 int dw_load(const char *buf, size_t len, const char *file, struct dw_docset *out,
 	    struct dw_findings *errs)
 {
-	struct loader ld = { file, errs, out, 0, 0, 0 };
+	struct loader ld = { .file = file, .errs = errs, .out = out };
 	struct dw_findings yerrs;
 	struct jparse j;
 	size_t skip = 0, bad;

@@ -45,6 +45,7 @@
 
 #define DW_LOAD_MAX_DEPTH 128
 #define DW_LOAD_MAX_NODES 2000000
+#define DW_LOAD_MAX_ALIAS_NODES 100000 /* nodes copied by alias expansion, per text */
 
 struct dw_pos {
 	char *pointer;

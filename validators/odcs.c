@@ -175,76 +175,99 @@ static long parse_arg(const char *s, size_t n)
 	return v;
 }
 
-static const char *physical_base_type_error(const char *t, char *buf, size_t size);
+static int physical_base_type_parse(const char *t, struct odcs_type *out);
+
+static int type_invalid(struct odcs_type *out, const char *why)
+{
+	out->why = why;
+	return DW_INVALID;
+}
 
 /*
  * Array suffixes as PostgreSQL spells them (text[], integer[3], varchar(20)[][]): strip them,
- * then check the element type. Returns NULL when t is a valid type, else why not.
+ * counting them, then parse the element type.
  */
-static const char *physical_type_error(const char *t, char *buf, size_t size)
+int odcs_physical_type_parse(const char *t, struct odcs_type *out)
 {
 	char elem[256];
 	size_t n = strlen(t);
 
+	memset(out, 0, sizeof(*out));
 	if (n == 0 || t[n - 1] != ']')
-		return physical_base_type_error(t, buf, size);
+		return physical_base_type_parse(t, out);
 	if (n >= sizeof(elem))
-		return "it is longer than 255 characters";
+		return type_invalid(out, "it is longer than 255 characters");
 	memcpy(elem, t, n + 1);
 	while (n && elem[n - 1] == ']') {
 		size_t i = n - 1;
 		while (i > 0 && isdigit((unsigned char)elem[i - 1]))
 			i--;
 		if (i == 0 || elem[i - 1] != '[')
-			return "malformed array suffix";
+			return type_invalid(out, "malformed array suffix");
 		n = i - 1;
 		while (n && isspace((unsigned char)elem[n - 1]))
 			n--;
 		elem[n] = '\0';
+		out->array_dims++;
 	}
-	return physical_base_type_error(elem, buf, size);
+	return physical_base_type_parse(elem, out);
 }
 
-/* Returns NULL when t is a valid type without array suffix, else why not (into buf). */
-static const char *physical_base_type_error(const char *t, char *buf, size_t size)
+/* Parses t without array suffix into out (array_dims kept). */
+static int physical_base_type_parse(const char *t, struct odcs_type *out)
 {
-	char base[64];
+	char *base = out->base;
 	const char *open, *close, *p;
-	long args[3];
+	long *args = out->args;
 	size_t nargs = 0, n = 0;
 	int space = 0;
 
 	if (!*t)
-		return "it is empty";
+		return type_invalid(out, "it is empty");
 	if (!balanced(t))
-		return "unbalanced brackets";
-	if (strchr(t, '<'))
-		return NULL; /* struct<...>, array<...>, map<...>: nested types of Spark and others
-		              */
-	open = strchr(t, '(');
+		return type_invalid(out, "unbalanced brackets");
+	/* struct<...>, array<...>, map<...>: nested types of Spark and others */
+	out->nested = strchr(t, '<') != NULL;
+	open = out->nested ? NULL : strchr(t, '(');
 	close = open ? strchr(open, ')') : NULL;
 	if (open && strchr(close + 1, '('))
-		return "more than one argument list";
+		return type_invalid(out, "more than one argument list");
 	/* base name: words of letters, digits and '_', lowercased, single spaces */
-	for (p = t; *p && p != open; p++) {
+	for (p = t; *p && p != open && *p != '<'; p++) {
 		if (isspace((unsigned char)*p)) {
 			space = n > 0;
 			continue;
 		}
 		if (!isalnum((unsigned char)*p) && *p != '_')
-			return "unexpected character in the type name";
-		if (space && n + 1 < sizeof(base))
+			return out->nested ? 0 : type_invalid(out, "unexpected character in the "
+								  "type name");
+		if (space && n + 1 < sizeof(out->base))
 			base[n++] = ' ';
 		space = 0;
-		if (n + 1 < sizeof(base))
+		if (n + 1 < sizeof(out->base))
 			base[n++] = (char)tolower((unsigned char)*p);
 	}
 	base[n] = '\0';
+	if (out->nested)
+		return 0;
 	if (!n || !isalpha((unsigned char)base[0]))
-		return "the type name must start with a letter";
-	for (p = close ? close + 1 : t + strlen(t); *p; p++)
-		if (!isalnum((unsigned char)*p) && !isspace((unsigned char)*p) && *p != '_')
-			return "unexpected character after the arguments";
+		return type_invalid(out, "the type name must start with a letter");
+	n = 0;
+	space = 0;
+	for (p = close ? close + 1 : t + strlen(t); *p; p++) {
+		if (isspace((unsigned char)*p)) {
+			space = n > 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return type_invalid(out, "unexpected character after the arguments");
+		if (space && n + 1 < sizeof(out->suffix))
+			out->suffix[n++] = ' ';
+		space = 0;
+		if (n + 1 < sizeof(out->suffix))
+			out->suffix[n++] = (char)tolower((unsigned char)*p);
+	}
+	out->suffix[n] = '\0';
 	if (open) {
 		const char *a = open + 1;
 		for (;;) {
@@ -252,11 +275,12 @@ static const char *physical_base_type_error(const char *t, char *buf, size_t siz
 			while (end < close && *end != ',')
 				end++;
 			if (nargs == 3)
-				return "too many arguments";
+				return type_invalid(out, "too many arguments");
 			args[nargs] = parse_arg(a, (size_t)(end - a));
 			if (args[nargs] == -1)
-				return "arguments must be non-negative integers";
+				return type_invalid(out, "arguments must be non-negative integers");
 			nargs++;
+			out->nargs = nargs;
 			if (end == close)
 				break;
 			a = end + 1;
@@ -264,30 +288,31 @@ static const char *physical_base_type_error(const char *t, char *buf, size_t siz
 	}
 	if (in_list(base, length_types)) {
 		if (nargs > 1)
-			return "a length type takes one argument";
+			return type_invalid(out, "a length type takes one argument");
 		if (nargs && args[0] == 0)
-			return "length must be a positive integer";
+			return type_invalid(out, "length must be a positive integer");
 	} else if (in_list(base, decimal_types)) {
 		if (nargs > 2)
-			return "a decimal type takes precision and scale";
+			return type_invalid(out, "a decimal type takes precision and scale");
 		if (nargs && args[0] == 0)
-			return "precision must be a positive integer";
+			return type_invalid(out, "precision must be a positive integer");
 		if (nargs == 2 && args[0] >= 0 && args[1] == -2)
-			return "scale must be an integer";
+			return type_invalid(out, "scale must be an integer");
 		if (nargs == 2 && args[0] >= 0 && args[1] > args[0]) {
-			snprintf(buf, size, "scale %ld exceeds precision %ld", args[1], args[0]);
-			return buf;
+			snprintf(out->why_buf, sizeof(out->why_buf),
+				 "scale %ld exceeds precision %ld", args[1], args[0]);
+			return type_invalid(out, out->why_buf);
 		}
 	} else if (in_list(base, time_types) || !strncmp(base, "timestamp ", 10) ||
 	           !strncmp(base, "time ", 5)) {
 		if (nargs > 1)
-			return "a time type takes one precision argument";
+			return type_invalid(out, "a time type takes one precision argument");
 		if (nargs && (args[0] < 0 || args[0] > 9))
-			return "fractional seconds precision must be 0 to 9";
+			return type_invalid(out, "fractional seconds precision must be 0 to 9");
 	} else if (nargs && args[0] == -2) {
-		return "'max' is only valid as a length";
+		return type_invalid(out, "'max' is only valid as a length");
 	}
-	return NULL;
+	return 0;
 }
 
 /* ---- schema ---- */
@@ -353,11 +378,10 @@ static void check_property(struct odcs *o, const json_t *p, int depth, int named
 	if (pt && !json_is_string(pt)) {
 		add_at(o, "physicalType", "'physicalType' must be a string");
 	} else if (pt) {
-		char buf[128];
-		const char *why = physical_type_error(json_string_value(pt), buf, sizeof(buf));
-		if (why)
+		struct odcs_type ty;
+		if (odcs_physical_type_parse(json_string_value(pt), &ty))
 			add_at(o, "physicalType", "invalid physicalType '%s': %s",
-			       json_string_value(pt), why);
+			       json_string_value(pt), ty.why);
 	}
 	x = json_object_get(p, "primaryKeyPosition");
 	if (json_is_integer(x) && json_integer_value(x) >= 1 &&

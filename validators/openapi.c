@@ -109,7 +109,7 @@ static int hexval(char c)
  * The target of a local reference ("#" or "#/json/pointer", percent-decoded as a URI fragment),
  * or NULL when ref is not local or does not resolve.
  */
-static json_t *ref_target(const json_t *root, const char *ref)
+json_t *openapi_ref_target(const json_t *root, const char *ref)
 {
 	size_t n = strlen(ref), j = 0;
 	char *ptr;
@@ -144,7 +144,7 @@ static const json_t *resolve(const struct oas *o, const json_t *v)
 		json_t *r = json_is_object(v) ? json_object_get(v, "$ref") : NULL;
 		if (!json_is_string(r))
 			return v;
-		v = ref_target(o->root, json_string_value(r));
+		v = openapi_ref_target(o->root, json_string_value(r));
 		if (!v)
 			return NULL;
 	}
@@ -193,7 +193,7 @@ static void walk_refs(struct oas *o, const json_t *v, int depth)
 				    "external $ref '%s' is not supported: a contract must be one "
 				    "self-contained document",
 				    ref);
-			else if (!ref_target(o->root, ref))
+			else if (!openapi_ref_target(o->root, ref))
 				add(o, "$ref '%s' does not resolve", ref);
 		} else {
 			walk_refs(o, x, depth + 1);

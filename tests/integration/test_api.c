@@ -286,6 +286,24 @@ static long post_version(const char *path, const char *token, const char *contra
 	return st;
 }
 
+/* Reals come back as people wrote them: 99.9, not 99.900000000000006. */
+START_TEST(test_reals_round_trip_short)
+{
+	struct hs_response r;
+	const char *body =
+	    "{\"apiVersion\":\"driveway/v1\",\"kind\":\"DataProduct\","
+	    "\"metadata\":{\"domain\":\"customer\",\"name\":\"sla\",\"owner\":\"t\"},"
+	    "\"spec\":{\"type\":\"api\",\"sla\":{\"availability\":99.9}}}";
+
+	mk_domain("customer");
+	ck_assert_int_eq(req("PUT", "/domains/customer/products/sla", srv.admin, body, &r), 201);
+	hs_response_release(&r);
+	ck_assert_int_eq(req("GET", "/domains/customer/products/sla", NULL, NULL, &r), 200);
+	ck_assert_msg(strstr(r.body, "\"availability\":99.9}") != NULL, "body: %s", r.body);
+	hs_response_release(&r);
+}
+END_TEST
+
 /* Service documents ------------------------------------------------------------------------ */
 
 START_TEST(test_root_health_openapi)
@@ -1564,6 +1582,7 @@ static Suite *api_suite(void)
 	tcase_add_test(tc, test_bad_input_sql_names);
 	tcase_add_test(tc, test_bad_input_long_names);
 	tcase_add_test(tc, test_bad_input_descriptor);
+	tcase_add_test(tc, test_reals_round_trip_short);
 	suite_add_tcase(s, tc);
 
 	tcase_set_timeout(ra, 60);

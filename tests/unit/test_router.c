@@ -31,6 +31,7 @@ static const struct route table[] = {
     {HTTP_GET, "/domains/{d}/products/{p}/versions/{n}", h_dummy, 0, 0},
     {HTTP_DELETE, "/domains/{d}/tokens/{id}", h_dummy, ROUTE_ADMIN, 0},
     {HTTP_GET, "/files/{name}", h_dummy, 0, 0},
+    {HTTP_GET, "/ui/{page...}", h_dummy, ROUTE_UI, 0},
 };
 #define NTABLE (sizeof(table) / sizeof(table[0]))
 
@@ -179,6 +180,29 @@ START_TEST(test_invalid_params)
 }
 END_TEST
 
+START_TEST(test_rest_parameter)
+{
+	struct route_match m;
+
+	/* One or more segments, joined with '/', decoded. */
+	ck_assert_int_eq(match(HTTP_GET, "/ui/products/customer/profile-api", &m), 0);
+	ck_assert_ptr_eq(m.route, &table[8]);
+	ck_assert_str_eq(route_match_param(&m, "page"), "products/customer/profile-api");
+	ck_assert_int_eq(match(HTTP_GET, "/ui/landscape", &m), 0);
+	ck_assert_str_eq(route_match_param(&m, "page"), "landscape");
+	ck_assert_int_eq(match(HTTP_GET, "/ui/a%20b/c", &m), 0);
+	ck_assert_str_eq(route_match_param(&m, "page"), "a b/c");
+	/* Not zero segments, not a trailing slash, and the usual limits hold. */
+	ck_assert_int_eq(match(HTTP_GET, "/ui", &m), DW_NOT_FOUND);
+	ck_assert_int_eq(match(HTTP_GET, "/ui/", &m), DW_NOT_FOUND);
+	ck_assert_int_eq(match(HTTP_GET, "/ui/a//b", &m), DW_NOT_FOUND);
+	ck_assert_int_eq(match(HTTP_GET, "/ui/a/b/c/d/e/f/g/h", &m), DW_NOT_FOUND);
+	/* Other methods: 405. */
+	ck_assert_int_eq(match(HTTP_POST, "/ui/x", &m), DW_NOT_FOUND);
+	ck_assert_uint_eq(m.allowed, (1u << HTTP_GET) | (1u << HTTP_HEAD));
+}
+END_TEST
+
 START_TEST(test_decode_function)
 {
 	char out[8];
@@ -280,6 +304,9 @@ START_TEST(test_table_in_openapi)
 
 	for (size_t i = 0; i < server_route_count; i++) {
 		const struct route *r = &server_routes[i];
+		/* The web catalog's pages are not part of the API. */
+		if (r->flags & ROUTE_UI)
+			continue;
 		ck_assert_msg(oas_operation(paths, r) != NULL,
 		              "route %s %s is not in schemas/openapi.json",
 		              http_method_name(r->method), r->pattern);
@@ -388,6 +415,18 @@ START_TEST(test_real_table_routes)
 	                              "/domains/customer/tokens", &m),
 	                 0);
 	ck_assert_uint_ne(m.route->flags & ROUTE_ADMIN, 0);
+	/* The web catalog: its files, and its pages at any depth under /ui. */
+	ck_assert_int_eq(router_match(server_routes, server_route_count, HTTP_GET,
+	                              "/ui/assets/app.js", &m),
+	                 0);
+	ck_assert_ptr_eq(m.route->handler, h_web_asset);
+	ck_assert_int_eq(router_match(server_routes, server_route_count, HTTP_GET,
+	                              "/ui/products/customer/profile-api/compare", &m),
+	                 0);
+	ck_assert_ptr_eq(m.route->handler, h_web_page);
+	ck_assert_uint_ne(m.route->flags & ROUTE_UI, 0);
+	ck_assert_int_eq(router_match(server_routes, server_route_count, HTTP_GET, "/ui", &m), 0);
+	ck_assert_ptr_eq(m.route->handler, h_web_page);
 }
 END_TEST
 
@@ -402,6 +441,7 @@ static Suite *router_suite(void)
 	tcase_add_test(tc, test_params);
 	tcase_add_test(tc, test_decoding);
 	tcase_add_test(tc, test_invalid_params);
+	tcase_add_test(tc, test_rest_parameter);
 	tcase_add_test(tc, test_decode_function);
 	tcase_add_test(tc, test_slashes);
 	tcase_add_test(tc, test_methods);

@@ -141,7 +141,7 @@ static int add_version(const char *domain, const char *product, const char *cont
 		       const char *fp, enum store_result *res)
 {
 	struct store_version_in in = {"openapi", "application/vnd.oai.openapi+json", contract, fp,
-				      "admin", NULL};
+				      "admin", NULL, NULL};
 	struct dw_error err = {0};
 	int number = -1;
 	int rc = store_version_add(st, domain, product, &in, &number, res, &err);
@@ -235,15 +235,15 @@ START_TEST(test_migration_sets_user_version)
 	ck_assert_uint_eq(fread(magic, 1, 16, f), 16);
 	fclose(f);
 	ck_assert_int_eq(memcmp(magic, "SQLite format 3", 16), 0);
-	ck_assert_uint_eq(header_u32(db_path, 60), 1); /* user_version */
+	ck_assert_uint_eq(header_u32(db_path, 60), 3); /* user_version */
 	ck_assert_uint_eq(header_u32(db_path, 16) >> 8 & 0xff, 2); /* write version 2: WAL */
 
 	/* a database from a newer program is refused, not downgraded */
 	header_set_u32(db_path, 60, 99);
 	ck_assert_int_eq(store_open(db_path, &other, &err), DW_INTERNAL);
 	ck_assert_ptr_null(other);
-	ck_assert_str_eq(err.message, "store schema version 99 is newer than this program's (1)");
-	header_set_u32(db_path, 60, 1);
+	ck_assert_str_eq(err.message, "store schema version 99 is newer than this program's (3)");
+	header_set_u32(db_path, 60, 3);
 	ck_assert_int_eq(store_open(db_path, &st, &err), 0);
 	ck_assert_int_eq(store_integrity_check(st, &err), 0);
 }
@@ -566,7 +566,7 @@ START_TEST(test_product_soft_delete)
 			 DW_NOT_FOUND);
 	{
 		struct store_version_in in = {"openapi", "application/json", "{}", "sha256:3",
-					      "admin", NULL};
+					      "admin", NULL, NULL};
 		int n;
 		ck_assert_int_eq(store_version_add(st, "customer", "profile", &in, &n, &res, &err),
 				 DW_NOT_FOUND);
@@ -749,13 +749,234 @@ START_TEST(test_product_filters)
 }
 END_TEST
 
+/* Field names and flows ------------------------------------------------------------------- */
+
+/* A product consuming the providers named in consumes (NULL-terminated "d/p" refs). */
+static void put_consumer(const char *domain, const char *name, const char *const *consumes)
+{
+	struct dw_error err = {0};
+	json_t *d = product_doc(domain, name, NULL), *arr = json_array();
+	enum store_result res;
+
+	for (size_t i = 0; consumes[i]; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:s}", "product", consumes[i],
+						     "pattern", "rest-api"));
+	json_object_set_new(json_object_get(d, "spec"), "consumes", arr);
+	ck_assert_msg(store_product_put(st, domain, name, d, STORE_REV_ANY, &res, NULL, &err) == 0,
+		      "product put: %s", err.message);
+	json_decref(d);
+}
+
+/* Adds a version whose searchable field names are the NULL-terminated names. */
+static void add_version_fields(const char *domain, const char *product, const char *fp,
+			       const char *const *names)
+{
+	json_t *fields = json_array();
+	struct store_version_in in = {"jsonschema", "application/schema+json", "{}", fp, "ci",
+				      NULL, fields};
+	struct dw_error err = {0};
+	enum store_result res;
+	int n;
+
+	for (size_t i = 0; names[i]; i++)
+		json_array_append_new(fields, json_string(names[i]));
+	ck_assert_msg(store_version_add(st, domain, product, &in, &n, &res, &err) == 0,
+		      "version add: %s", err.message);
+	json_decref(fields);
+}
+
+START_TEST(test_search_field_names)
+{
+	static const char *const v1[] = {"loyaltyTier", "email", NULL};
+	static const char *const v2[] = {"email", "phone_number", NULL};
+	struct store_product_filter f = {0};
+	char *n;
+
+	put_domain("customer");
+	put_product("customer", "profile", NULL);
+	put_product("customer", "other", NULL);
+	f.q = "LOYALTYtier"; /* case-insensitive */
+	n = list_names(&f);
+	ck_assert_str_eq(n, "");
+	free(n);
+	add_version_fields("customer", "profile", "sha256:f1", v1);
+	n = list_names(&f);
+	ck_assert_str_eq(n, "customer/profile");
+	free(n);
+	/* Only the latest contract's fields count: v2 dropped loyaltyTier. */
+	add_version_fields("customer", "profile", "sha256:f2", v2);
+	n = list_names(&f);
+	ck_assert_str_eq(n, "");
+	free(n);
+	f.q = "e_n"; /* '_' literal: matches phone_number only */
+	n = list_names(&f);
+	ck_assert_str_eq(n, "customer/profile");
+	free(n);
+	/* Registering a contract equal to v1 again answers v1 and leaves the fields alone. */
+	add_version_fields("customer", "profile", "sha256:f1", v1);
+	f.q = "loyalty";
+	n = list_names(&f);
+	ck_assert_str_eq(n, "");
+	free(n);
+	/* Deleted products are not found by their fields. */
+	f.q = "phone";
+	ck_assert_int_eq(store_product_delete(st, "customer", "profile", STORE_REV_ANY, NULL), 0);
+	n = list_names(&f);
+	ck_assert_str_eq(n, "");
+	free(n);
+}
+END_TEST
+
+START_TEST(test_filter_consumes)
+{
+	static const char *const a[] = {"customer/profile", "billing/ledger", NULL};
+	static const char *const b[] = {"customer/events", NULL};
+	static const char *const none[] = {NULL};
+	struct store_product_filter f = {0};
+	char *n;
+
+	put_domain("customer");
+	put_domain("support");
+	put_domain("billing");
+	put_consumer("support", "console", a);
+	put_consumer("billing", "sync", b);
+	put_consumer("billing", "ledger", none);
+
+	f.consumes = "customer/profile";
+	n = list_names(&f);
+	ck_assert_str_eq(n, "support/console");
+	free(n);
+	f.consumes = "customer"; /* anything of the domain */
+	n = list_names(&f);
+	ck_assert_str_eq(n, "billing/sync support/console");
+	free(n);
+	f.consumes = "billing/ledger";
+	f.q = "console";
+	n = list_names(&f);
+	ck_assert_str_eq(n, "support/console");
+	free(n);
+	f.consumes = "custom";
+	f.q = NULL;
+	n = list_names(&f);
+	ck_assert_str_eq(n, "");
+	free(n);
+	/* Replacing a product replaces its flows. */
+	put_consumer("support", "console", b);
+	f.consumes = "customer/profile";
+	n = list_names(&f);
+	ck_assert_str_eq(n, "");
+	free(n);
+	f.consumes = "customer/events";
+	n = list_names(&f);
+	ck_assert_str_eq(n, "billing/sync support/console");
+	free(n);
+}
+END_TEST
+
+START_TEST(test_stats)
+{
+	static const char *const fields[] = {"id", NULL};
+	struct pdoc topic = {.kind = "topic"};
+	struct dw_error err = {0};
+	json_t *s = NULL, *recent, *dom;
+
+	ck_assert_int_eq(store_stats(st, 5, &s, &err), 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "domains")), 0);
+	ck_assert_int_eq(json_array_size(json_object_get(s, "recent")), 0);
+	json_decref(s);
+
+	put_domain("customer");
+	put_domain("billing");
+	put_product("customer", "profile", NULL);
+	put_product("customer", "events", &topic);
+	put_product("billing", "gone", NULL);
+	add_version_fields("customer", "profile", "sha256:s1", fields);
+	add_version_fields("customer", "events", "sha256:s2", fields);
+	add_version_fields("customer", "profile", "sha256:s3", fields);
+	add_version_fields("billing", "gone", "sha256:s4", fields);
+	ck_assert_int_eq(store_product_delete(st, "billing", "gone", STORE_REV_ANY, NULL), 0);
+
+	ck_assert_int_eq(store_stats(st, 2, &s, &err), 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "domains")), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "products")), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "versions")), 3);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(s, "kinds"), "api")),
+			 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(s, "kinds"), "topic")),
+			 1);
+	dom = json_object_get(s, "byDomain");
+	ck_assert_uint_eq(json_array_size(dom), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(dom, 0), "name")),
+			 "billing");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(dom, 0), "products")),
+			 0);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(dom, 1), "title")),
+			 "A domain");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(dom, 1), "products")),
+			 2);
+	/* newest first, deleted products left out */
+	recent = json_object_get(s, "recent");
+	ck_assert_uint_eq(json_array_size(recent), 2);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(recent, 0), "product")),
+			 "customer/profile");
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(recent, 0), "version")),
+			 2);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(recent, 1), "product")),
+			 "customer/events");
+	json_decref(s);
+
+	ck_assert_int_eq(store_stats(st, STORE_STATS_RECENT_MAX + 1, &s, &err), DW_MALFORMED);
+	ck_assert_ptr_null(s);
+	ck_assert_int_eq(store_stats(st, -1, &s, &err), DW_MALFORMED);
+}
+END_TEST
+
+/* A database of schema version 1 (made with the sqlite3 program from a current one) gets its
+ * flows and field names filled in when the store migrates it to version 2. */
+START_TEST(test_migration_2_fills_tables)
+{
+	static const char *const consumes[] = {"customer/profile", NULL};
+	const char *contract = "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"x\","
+			       "\"version\":\"1\"},\"paths\":{},\"components\":{\"schemas\":"
+			       "{\"P\":{\"properties\":{\"loyaltyTier\":{}}}}}}";
+	struct store_product_filter f = {0};
+	char cmd[512];
+	char *n;
+
+	put_domain("customer");
+	put_domain("support");
+	put_product("customer", "profile", NULL);
+	put_consumer("support", "console", consumes);
+	add_version("customer", "profile", contract, "sha256:m1", NULL);
+	store_close(st);
+	st = NULL;
+	snprintf(cmd, sizeof(cmd),
+		 "sqlite3 '%s' 'DROP TABLE product_fields;"
+		 " DROP TABLE flows; DROP TABLE config; PRAGMA user_version = 1;'",
+		 db_path);
+	/* The sqlite3 program (scripts/install-deps.sh installs it) turns it into a v1 database. */
+	ck_assert_msg(system(cmd) == 0, "cannot run: %s", cmd);
+	ck_assert_uint_eq(header_u32(db_path, 60), 1);
+	reopen();
+	f.q = "loyaltytier";
+	n = list_names(&f);
+	ck_assert_str_eq(n, "customer/profile");
+	free(n);
+	f.q = NULL;
+	f.consumes = "customer/profile";
+	n = list_names(&f);
+	ck_assert_str_eq(n, "support/console");
+	free(n);
+}
+END_TEST
+
 /* Versions -------------------------------------------------------------------------------- */
 
 START_TEST(test_versions)
 {
 	const char *contract = "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"x\"},\"paths\":{}}";
 	struct store_version_in in = {"openapi", "application/vnd.oai.openapi+json", contract,
-				      "sha256:aaaa", "ci", NULL};
+				      "sha256:aaaa", "ci", NULL, NULL};
 	struct dw_error err = {0};
 	enum store_result res = 0;
 	char *text, *media;
@@ -1030,7 +1251,7 @@ static void *writer(void *arg)
 
 	for (int i = 0; i < PER_THREAD; i++) {
 		struct store_version_in in = {"avro", "application/vnd.apache.avro+json", "\"int\"",
-					      "sha256:int", "ci", NULL};
+					      "sha256:int", "ci", NULL, NULL};
 		struct dw_error err = {0};
 		char name[32];
 		json_t *doc, *got;
@@ -1090,7 +1311,7 @@ END_TEST
 static void check_read_only(struct store *ro)
 {
 	struct store_version_in in = {"openapi", "application/json", "{}", "sha256:new", "ci",
-				      NULL};
+				      NULL, NULL};
 	struct dw_error err = {0};
 	json_t *got, *d = domain_doc("customer", "Changed"), *items, *p;
 	enum store_result res;
@@ -1179,6 +1400,191 @@ START_TEST(test_documents_are_checked)
 }
 END_TEST
 
+/* Flows, configuration, contracts for compatibility checks -------------------------------- */
+
+/* "consumer->provider:pattern" of each flow of a listing, joined by spaces. */
+static char *flow_names(const struct store_flow_filter *f, const struct store_page *page,
+                        char **next)
+{
+	struct dw_error err = {0};
+	json_t *items = NULL, *it;
+	char buf[1024] = "", *nx = NULL;
+	size_t i, len = 0;
+
+	ck_assert_msg(store_flow_list(st, f, page, &items, &nx, &err) == 0, "flow list: %s",
+	              err.message);
+	json_array_foreach(items, i, it)
+	{
+		json_t *reg = json_object_get(it, "providerRegistered");
+		const char *mark = json_is_true(reg) ? "" : "?";
+		int n = snprintf(buf + len, sizeof(buf) - len, "%s%s->%s:%s%s", len ? " " : "",
+		                 json_string_value(json_object_get(it, "consumer")),
+		                 json_string_value(json_object_get(it, "provider")),
+		                 json_string_value(json_object_get(it, "pattern")), mark);
+		if (n > 0 && (size_t)n < sizeof(buf) - len)
+			len += (size_t)n;
+	}
+	json_decref(items);
+	if (next)
+		*next = nx;
+	else
+		free(nx);
+	return strdup(buf);
+}
+
+#define EXPECT_FLOWS(filter, want)                                                                 \
+	do {                                                                                       \
+		char *have_ = flow_names(filter, NULL, NULL);                                      \
+		ck_assert_str_eq(have_, want);                                                     \
+		free(have_);                                                                       \
+	} while (0)
+
+START_TEST(test_flows_follow_products)
+{
+	static const char *const two[] = {"customer/profile", "identity/users", NULL};
+	static const char *const one[] = {"identity/users", NULL};
+	struct store_flow_filter f = {0};
+	struct store_page page = {.limit = 1};
+	struct dw_error err = {0};
+	json_t *items = NULL, *flow = NULL;
+	char *names, *next = NULL;
+	long long users_id;
+
+	put_domain("customer");
+	put_domain("support");
+	put_product("customer", "profile", NULL);
+	put_consumer("support", "console", two);
+	EXPECT_FLOWS(&f, "support/console->customer/profile:rest-api "
+	                 "support/console->identity/users:rest-api?");
+	f.provider = "customer/profile";
+	EXPECT_FLOWS(&f, "support/console->customer/profile:rest-api");
+	f.provider = NULL;
+	f.consumer = "support/console";
+	f.pattern = "cdc";
+	EXPECT_FLOWS(&f, "");
+	f.consumer = NULL;
+	f.pattern = NULL;
+
+	/* pages by id */
+	names = flow_names(&f, &page, &next);
+	ck_assert_str_eq(names, "support/console->customer/profile:rest-api");
+	free(names);
+	ck_assert_ptr_nonnull(next);
+	page.cursor = next;
+	names = flow_names(&f, &page, NULL);
+	ck_assert_str_eq(names, "support/console->identity/users:rest-api?");
+	free(names);
+	free(next);
+	page.cursor = "bogus";
+	ck_assert_int_eq(store_flow_list(st, &f, &page, &items, &next, &err), DW_MALFORMED);
+	f.provider = "no-slash";
+	ck_assert_int_eq(store_flow_list(st, &f, NULL, &items, &next, &err), DW_MALFORMED);
+	f.provider = NULL;
+
+	/* all of a provider's flows, and one by id */
+	ck_assert_int_eq(store_flow_consumers(st, "identity", "users", &items, &err), 0);
+	ck_assert_int_eq(json_array_size(items), 1);
+	users_id = json_integer_value(json_object_get(json_array_get(items, 0), "id"));
+	json_decref(items);
+	ck_assert_int_eq(store_flow_get(st, users_id, &flow, &err), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(flow, "provider")), "identity/users");
+	ck_assert_ptr_null(json_object_get(flow, "product"));
+	json_decref(flow);
+	ck_assert_int_eq(store_flow_get(st, 424242, &flow, &err), DW_NOT_FOUND);
+
+	/* a re-put replaces the consumer's flows; a flow that stays keeps its id */
+	put_consumer("support", "console", one);
+	EXPECT_FLOWS(&f, "support/console->identity/users:rest-api?");
+	ck_assert_int_eq(store_flow_consumers(st, "identity", "users", &items, &err), 0);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(items, 0), "id")),
+	                 users_id);
+	json_decref(items);
+
+	/* registering the provider flips providerRegistered */
+	put_domain("identity");
+	put_product("identity", "users", NULL);
+	EXPECT_FLOWS(&f, "support/console->identity/users:rest-api");
+
+	/* a deleted consumer consumes nothing; reviving it restores its flows */
+	ck_assert_int_eq(store_product_delete(st, "support", "console", STORE_REV_ANY, &err), 0);
+	EXPECT_FLOWS(&f, "");
+	put_consumer("support", "console", one);
+	EXPECT_FLOWS(&f, "support/console->identity/users:rest-api");
+}
+END_TEST
+
+START_TEST(test_config)
+{
+	struct dw_error err = {0};
+	char *v = NULL;
+
+	ck_assert_int_eq(store_config_get(st, "compatibility", &v, &err), DW_NOT_FOUND);
+	ck_assert_ptr_null(v);
+	ck_assert_int_eq(store_config_put(st, "compatibility", "FULL", &err), 0);
+	ck_assert_int_eq(store_config_put(st, "compatibility", "NONE", &err), 0);
+	reopen();
+	ck_assert_int_eq(store_config_get(st, "compatibility", &v, &err), 0);
+	ck_assert_str_eq(v, "NONE");
+	free(v);
+	ck_assert_int_eq(store_config_put(st, "", "x", &err), DW_INVALID);
+}
+END_TEST
+
+START_TEST(test_version_contracts)
+{
+	struct dw_error err = {0};
+	struct store_contract *list = NULL;
+	enum store_result res;
+	size_t n = 9;
+	int number = 0;
+
+	put_domain("customer");
+	put_product("customer", "api", NULL);
+	ck_assert_int_eq(store_version_contracts(st, "customer", "api", 0, &list, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(list);
+	ck_assert_int_eq(add_version("customer", "api", "{\"v\":1}", "sha256:c1", NULL), 1);
+	ck_assert_int_eq(add_version("customer", "api", "{\"v\":2}", "sha256:c2", NULL), 2);
+	ck_assert_int_eq(add_version("customer", "api", "{\"v\":3}", "sha256:c3", NULL), 3);
+
+	ck_assert_int_eq(store_version_contracts(st, "customer", "api", 0, &list, &n, &err), 0);
+	ck_assert_uint_eq(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		char want[32];
+		snprintf(want, sizeof(want), "{\"v\":%d}", (int)i + 1);
+		ck_assert_int_eq(list[i].number, (int)i + 1);
+		ck_assert_str_eq(list[i].format, "openapi");
+		ck_assert_str_eq(list[i].text, want);
+	}
+	store_contracts_free(list, n);
+	ck_assert_int_eq(store_version_contracts(st, "customer", "api", 1, &list, &n, &err), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(list[0].number, 3);
+	store_contracts_free(list, n);
+	ck_assert_int_eq(store_version_contracts(st, "customer", "nope", 0, &list, &n, &err),
+	                 DW_NOT_FOUND);
+
+	ck_assert_int_eq(store_version_find(st, "customer", "api", "sha256:c2", &number, &err), 0);
+	ck_assert_int_eq(number, 2);
+	ck_assert_int_eq(store_version_find(st, "customer", "api", "sha256:zz", &number, &err),
+	                 DW_NOT_FOUND);
+
+	/* a version checked against 3 cannot land as 5 */
+	{
+		struct store_version_in in = {"openapi", "application/json", "{\"v\":4}",
+		                              "sha256:c4", "ci", NULL, NULL};
+		ck_assert_int_eq(store_version_add_next(st, "customer", "api", &in, 5, &number,
+		                                        &res, &err),
+		                 DW_PRECONDITION);
+		ck_assert_int_eq(store_version_add_next(st, "customer", "api", &in, 4, &number,
+		                                        &res, &err),
+		                 0);
+		ck_assert_int_eq(number, 4);
+		ck_assert_int_eq(res, STORE_CREATED);
+	}
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -1197,6 +1603,10 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_product_soft_delete);
 	tcase_add_test(tc, test_product_list_pages);
 	tcase_add_test(tc, test_product_filters);
+	tcase_add_test(tc, test_search_field_names);
+	tcase_add_test(tc, test_filter_consumes);
+	tcase_add_test(tc, test_stats);
+	tcase_add_test(tc, test_migration_2_fills_tables);
 	tcase_add_test(tc, test_versions);
 	tcase_add_test(tc, test_version_numbering_and_list);
 	tcase_add_test(tc, test_tokens);
@@ -1204,6 +1614,9 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, test_concurrent_writers);
 	tcase_add_test(tc, test_read_only_database);
 	tcase_add_test(tc, test_documents_are_checked);
+	tcase_add_test(tc, test_flows_follow_products);
+	tcase_add_test(tc, test_config);
+	tcase_add_test(tc, test_version_contracts);
 	suite_add_tcase(s, tc);
 	return s;
 }
