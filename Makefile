@@ -20,7 +20,7 @@ SAN     ?=
 PKGS     = jansson yaml-0.1
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(SAN) -I. -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS)) $(CFLAGS)
 LIB_LIBS    = $(shell pkg-config --libs jansson yaml-0.1) -lm
-SERVER_LIBS = $(shell pkg-config --libs libmicrohttpd sqlite3) $(LIB_LIBS) -lpthread
+SERVER_LIBS = $(shell pkg-config --libs libmicrohttpd sqlite3 libgvc) $(LIB_LIBS) -lpthread
 CLI_LIBS    = $(shell pkg-config --libs libcurl) $(LIB_LIBS) -lpthread
 CHECK_LIBS  = $(shell pkg-config --libs check) -lpthread -lm
 
@@ -42,7 +42,7 @@ LIBDW      = $(BUILD)/libdriveway.a
 LIBSERVER  = $(BUILD)/libserver.a
 LIBCLI     = $(BUILD)/libcli.a
 
-.PHONY: all run test unit integration e2e check-asan bench lint fuzz install clean deps
+.PHONY: all run test unit integration e2e check-asan bench lint install clean deps
 all: $(BUILD)/drivewayd $(BUILD)/driveway
 
 deps:
@@ -115,6 +115,8 @@ check-asan: deps
 bench: deps all
 	@bench/read.sh
 	@bench/diff.sh
+	@bench/audit.sh
+	@bench/ccompat.sh
 
 lint:
 	@scripts/lint.sh

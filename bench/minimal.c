@@ -4,7 +4,11 @@
  * with one fixed body read from a file at start, so the difference between the two is what
  * drivewayd does per request: routing, the store lookup, JSON and headers.
  *
- * usage: minimal --port-file FILE [--threads N] [--content-type TYPE] [--etag ETAG] BODYFILE
+ * usage: minimal --port-file FILE [--threads N] [--content-type TYPE] [--etag ETAG] [--post]
+ *                BODYFILE
+ *
+ * --post answers POST too (once the request body is read and dropped), for bench/ccompat.sh's
+ * Confluent schema lookups (POST /subjects/{s}).
  *
  * Listens on 127.0.0.1 on a free port, writes the port to FILE (tmp + rename, like drivewayd)
  * and serves until SIGTERM or SIGINT. Not part of the build: bench/read.sh compiles it with
@@ -28,6 +32,7 @@
 
 static struct MHD_Response *minimal_ok;
 static struct MHD_Response *minimal_not_allowed;
+static int minimal_post; /* --post */
 
 static enum MHD_Result minimal_handle(void *cls, struct MHD_Connection *conn, const char *url,
 				      const char *method, const char *version,
@@ -44,11 +49,12 @@ static enum MHD_Result minimal_handle(void *cls, struct MHD_Connection *conn, co
 		return MHD_YES;
 	}
 	if (*upload_size != 0) {
-		/* A body to a GET-only server: drop it, answer once it has been read. */
+		/* A body (a POST under --post): drop it, answer once it has been read. */
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0 &&
+	    !(minimal_post && strcmp(method, MHD_HTTP_METHOD_POST) == 0))
 		return MHD_queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, minimal_not_allowed);
 	return MHD_queue_response(conn, MHD_HTTP_OK, minimal_ok);
 }
@@ -122,7 +128,7 @@ static int minimal_parse_threads(const char *s, unsigned *out)
 static void minimal_usage(void)
 {
 	fprintf(stderr, "usage: minimal --port-file FILE [--threads N] [--content-type TYPE] "
-			"[--etag ETAG] BODYFILE\n");
+			"[--etag ETAG] [--post] BODYFILE\n");
 }
 
 int main(int argc, char **argv)
@@ -147,6 +153,8 @@ int main(int argc, char **argv)
 			ctype = argv[++i];
 		} else if (strcmp(argv[i], "--etag") == 0 && i + 1 < argc) {
 			etag = argv[++i];
+		} else if (strcmp(argv[i], "--post") == 0) {
+			minimal_post = 1;
 		} else if (argv[i][0] == '-' || body_path) {
 			minimal_usage();
 			return 2;

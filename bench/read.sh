@@ -13,25 +13,12 @@ set -eu
 
 cd "$(dirname "$0")/.."
 
+. bench/lib.sh
+
 DOMAINS=${BENCH_DOMAINS:-10}
 PRODUCTS=${BENCH_PRODUCTS:-1000}
-THREADS=${BENCH_THREADS:-2}
-WRK_THREADS=${BENCH_WRK_THREADS:-2}
-CONNS=${BENCH_CONNECTIONS:-32}
-DURATION=${BENCH_DURATION:-10s}
-WARMUP=${BENCH_WARMUP:-2s}
 LOAD_PARALLEL=${BENCH_LOAD_PARALLEL:-1}
-MAKE=${MAKE:-make}
-BUILD=${BUILD:-build}
 
-die() {
-	echo "bench: $*" >&2
-	exit 1
-}
-
-for tool in wrk curl cc pkg-config awk; do
-	command -v "$tool" >/dev/null 2>&1 || die "missing tool '$tool' (make deps installs it)"
-done
 case "$DOMAINS$PRODUCTS$LOAD_PARALLEL" in
 *[!0-9]*) die "BENCH_DOMAINS and BENCH_PRODUCTS must be numbers" ;;
 esac
@@ -42,55 +29,14 @@ if [ "$PRODUCTS" -lt 1 ] || [ "$PRODUCTS" -gt 10000 ]; then
 	die "BENCH_PRODUCTS must be 1..10000"
 fi
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/driveway-bench.XXXXXX")
-DW_PID=""
-MIN_PID=""
-
-stop() {
-	# $1: pid or empty. SIGTERM, then wait so the port and the database are released.
-	if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
-		kill -TERM "$1" 2>/dev/null || true
-		wait "$1" 2>/dev/null || true
-	fi
-}
-
-cleanup() {
-	stop "$DW_PID"
-	DW_PID=""
-	stop "$MIN_PID"
-	MIN_PID=""
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
 now() {
 	date +%s.%N
-}
-
-# wait_port FILE PID NAME: waits up to 10 s for a server to write its port file.
-wait_port() {
-	i=0
-	while [ ! -s "$1" ]; do
-		kill -0 "$2" 2>/dev/null || die "$3 exited before listening (log: see above)"
-		i=$((i + 1))
-		[ "$i" -le 200 ] || die "$3 did not write its port file within 10 s"
-		sleep 0.05
-	done
-	cat "$1"
 }
 
 echo "bench: building"
 $MAKE --no-print-directory all >/dev/null
 
-# Build the baseline with the project's warning flags: it is our code too. pkg-config's output
-# is a list of flags, split on purpose.
-# shellcheck disable=SC2046
-cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Wshadow \
-	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -fno-common -Werror \
-	$(pkg-config --cflags libmicrohttpd) bench/minimal.c -o "$TMP/minimal" \
-	$(pkg-config --libs libmicrohttpd) -lpthread
+build_minimal
 
 echo "bench: starting drivewayd ($THREADS threads, database in $TMP)"
 "$BUILD/drivewayd" --db "$TMP/bench.db" --listen 127.0.0.1:0 --port-file "$TMP/dw.port" \
@@ -231,43 +177,14 @@ curl -s -o "$TMP/minimal.body" "http://127.0.0.1:$MIN_PORT/" || die "minimal doe
 cmp -s "$TMP/minimal.body" "$TMP/sample.body" ||
 	die "minimal does not answer the bytes drivewayd answered"
 
-# run NAME BASE: wrk over the rotation; prints "RPS P99_MS" and keeps the full output.
-run() {
-	if [ "$WARMUP" != 0 ]; then
-		wrk -t"$WRK_THREADS" -c"$CONNS" -d"$WARMUP" -s bench/latest.lua "$2" -- \
-			"$DOMAINS" "$PRODUCTS" >/dev/null
-	fi
-	wrk -t"$WRK_THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/latest.lua "$2" -- \
-		"$DOMAINS" "$PRODUCTS" >"$TMP/$1.wrk"
-	if grep -q -e 'Non-2xx or 3xx responses' -e 'Socket errors' "$TMP/$1.wrk"; then
-		echo "bench: wrk reported errors against $1:" >&2
-		cat "$TMP/$1.wrk" >&2
-		exit 1
-	fi
-	awk '
-	function ms(v) {
-		if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-		if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-		if (v ~ /m$/) return substr(v, 1, length(v) - 1) * 60000
-		if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
-		return v + 0
-	}
-	$1 == "99%" { p99 = ms($2) }
-	$1 == "Requests/sec:" { rps = $2 }
-	END {
-		if (rps == "" || p99 == "") exit 1
-		printf "%s %s\n", rps, p99
-	}' "$TMP/$1.wrk" || die "cannot read wrk's output for $1"
-}
-
 echo "bench: wrk -t$WRK_THREADS -c$CONNS -d$DURATION, GET .../versions/latest rotating over" \
 	"$((DOMAINS * PRODUCTS)) products ($(wc -c <"$TMP/sample.body") byte body)"
-res=$(run drivewayd "$DW")
+res=$(wrk_run drivewayd "$DW" bench/latest.lua "$DOMAINS" "$PRODUCTS")
 DW_RPS=${res% *}
 DW_P99=${res#* }
 stop "$DW_PID"
 DW_PID=""
-res=$(run minimal "http://127.0.0.1:$MIN_PORT")
+res=$(wrk_run minimal "http://127.0.0.1:$MIN_PORT" bench/latest.lua "$DOMAINS" "$PRODUCTS")
 MIN_RPS=${res% *}
 MIN_P99=${res#* }
 

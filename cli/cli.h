@@ -37,6 +37,7 @@ int cli_output_parse(const char *command, const char *name, unsigned allowed,
                      enum cli_output *out);
 
 struct client;
+struct client_response;
 
 struct cli {
 	const char *server;      /* base URL as given */
@@ -68,8 +69,16 @@ struct client *cli_client(struct cli *cli);
  * the error is printed and its code returned: DW_UNAVAILABLE when unreachable, the status's
  * code for an error answer, DW_INTERNAL when a 2xx answer is not JSON.
  */
+/* Sends one request (client_request with no extra headers) and leaves the answer in *resp, to
+ * release; on a transport failure prints why and returns DW_UNAVAILABLE. */
+int cli_send(struct cli *cli, const char *method, const char *path, const json_t *body,
+             struct client_response *resp);
 int cli_call(struct cli *cli, const char *method, const char *path, const json_t *body,
              json_t **out);
+
+/* Every item of a paginated list (path, then its "next" links) into *items (a new array).
+ * Returns 0 or cli_call's code (message printed; *items NULL). */
+int cli_get_items(struct cli *cli, const char *path, json_t **items);
 
 /* Prints "usage: ..." of the command and a hint on stderr; returns DW_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...)
@@ -110,18 +119,6 @@ int cli_slug_check(const char *command, const char *what, const char *s);
  * (malloc'd). */
 char *cli_product_path(const struct cli_ref *ref, const char *suffix);
 
-/* A growing NUL-terminated string. */
-struct sbuf {
-	char *s;
-	size_t len, alloc;
-};
-void sbuf_init(struct sbuf *b);
-void sbuf_release(struct sbuf *b);
-void sbuf_add(struct sbuf *b, const void *data, size_t len);
-void sbuf_addstr(struct sbuf *b, const char *s);
-void sbuf_addf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Returns the string and leaves b empty (initialised); the caller frees it. */
-char *sbuf_detach(struct sbuf *b);
 
 /* Commands (one file each). */
 int cmd_validate(struct cli *cli, int argc, char **argv);
@@ -135,6 +132,9 @@ int cmd_diff(struct cli *cli, int argc, char **argv);
 int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_contract(struct cli *cli, int argc, char **argv);
 int cmd_token(struct cli *cli, int argc, char **argv);
+int cmd_audit(struct cli *cli, int argc, char **argv);
+int cmd_advise(struct cli *cli, int argc, char **argv);
+int cmd_graph(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -23,7 +23,7 @@ struct client {
 
 /* What the callbacks fill while a request runs. */
 struct transfer {
-	struct sbuf body;
+	struct strbuf body;
 	int too_large;
 	struct client_response *resp;
 };
@@ -92,7 +92,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
 		t->too_large = 1;
 		return 0;
 	}
-	sbuf_add(&t->body, data, n);
+	strbuf_add(&t->body, data, n);
 	return n;
 }
 
@@ -172,7 +172,7 @@ int client_request(struct client *c, const char *method, const char *path, const
 
 	memset(resp, 0, sizeof(*resp));
 	memset(&t, 0, sizeof(t));
-	sbuf_init(&t.body);
+	strbuf_init(&t.body);
 	t.resp = resp;
 
 	curl_easy_reset(c->curl);
@@ -229,14 +229,14 @@ int client_request(struct client *c, const char *method, const char *path, const
 		const char *why = t.too_large ? "answer larger than 256 MiB"
 		                  : errbuf[0] ? errbuf
 		                              : curl_easy_strerror(rc);
-		sbuf_release(&t.body);
+		strbuf_release(&t.body);
 		client_response_release(resp);
 		return dw_error_set(err, DW_UNAVAILABLE, "registry unreachable at %s: %s",
 		                    c->server, why);
 	}
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &resp->status);
 	resp->len = t.body.len;
-	resp->body = sbuf_detach(&t.body);
+	resp->body = xstrbuf_detach(&t.body);
 	return 0;
 }
 

@@ -35,25 +35,13 @@ struct check {
 	size_t count;
 };
 
-static int check_send(struct check *c, const char *method, const char *path, const json_t *body,
-                      struct client_response *resp)
-{
-	struct dw_error err;
-
-	if (client_request(cli_client(c->cli), method, path, body, NULL, resp, &err) != 0) {
-		fprintf(stderr, "error: %s\n", err.message);
-		return DW_UNAVAILABLE;
-	}
-	return 0;
-}
-
 /* A 404 from the check: the product is not registered (nothing to compare), or the registry
  * does not know the route. */
 static int not_found(struct check *c, struct product_check *p, const char *base,
                      const struct client_response *answer)
 {
 	struct client_response resp;
-	int rc = check_send(c, "GET", base, NULL, &resp);
+	int rc = cli_send(c->cli, "GET", base, NULL, &resp);
 
 	if (rc)
 		return rc;
@@ -109,7 +97,7 @@ static int check_product(struct check *c, struct product_check *p)
 	json_object_set(body, "contract", (json_t *)p->d->contract);
 	if (c->mode)
 		json_object_set_new(body, "mode", xjson(json_string(c->mode)));
-	rc = check_send(c, "POST", path, body, &resp);
+	rc = cli_send(c->cli, "POST", path, body, &resp);
 	json_decref(body);
 	if (rc == 0) {
 		if (resp.status == 404) {
@@ -314,7 +302,6 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	char **pos = xcalloc((size_t)argc, sizeof(char *));
 	struct check c;
 	struct inputs in;
-	struct dw_error err;
 	enum dw_mode m;
 	int npos, rc, fail = 0;
 
@@ -335,17 +322,9 @@ int cmd_check(struct cli *cli, int argc, char **argv)
 	}
 	if (rc == 0 && output)
 		rc = cli_output_parse("check", output, CLI_OUTS_REPORT, &c.form);
-	if (rc) {
-		free(pos);
+	rc = inputs_load_args(&in, rc, npos, pos);
+	if (rc)
 		return rc;
-	}
-	rc = inputs_load(&in, npos, pos, &err);
-	free(pos);
-	if (rc) {
-		fprintf(stderr, "error: %s\n", err.message);
-		inputs_release(&in);
-		return rc;
-	}
 	if (inputs_report(&in, 0)) {
 		fprintf(stderr, "error: nothing checked\n");
 		inputs_release(&in);

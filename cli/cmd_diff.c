@@ -189,12 +189,13 @@ static enum dw_format detect_both(const struct side *old, const struct side *new
 	return DW_FMT_UNKNOWN;
 }
 
-/* --format: the contract formats by name, "table" being the ODCS table contract. */
+/* --format: the formats whose contracts are YAML or JSON documents, "table" (or "odcs") being
+ * the ODCS table contract. */
 static enum dw_format format_parse(const char *name)
 {
-	if (strcmp(name, "table") == 0)
-		return DW_FMT_ODCS;
-	return contract_format_parse(name);
+	enum dw_format f = strcmp(name, "table") == 0 ? DW_FMT_ODCS : contract_format_parse(name);
+
+	return f >= DW_FMT_OPENAPI && f <= DW_FMT_ODCS ? f : DW_FMT_UNKNOWN;
 }
 
 /* Structural checks of one side under s->fmt into s->errs (emptied first), located in the

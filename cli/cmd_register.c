@@ -99,26 +99,13 @@ static int fail(const struct client_response *resp, const struct input_doc *d, i
 	return dw_code_from_http((int)resp->status);
 }
 
-/* Sends one request; on a transport failure prints why and returns DW_UNAVAILABLE. */
-static int reg_send(struct reg *r, const char *method, const char *path, const json_t *body,
-                    struct client_response *resp)
-{
-	struct dw_error err;
-
-	if (client_request(cli_client(r->cli), method, path, body, NULL, resp, &err) != 0) {
-		fprintf(stderr, "error: %s\n", err.message);
-		return DW_UNAVAILABLE;
-	}
-	return 0;
-}
-
 static int put_domain(struct reg *r, const struct input_doc *d)
 {
 	struct client_response resp;
 	char *seg = client_escape(d->domain);
 	char *path = xasprintf("/domains/%s", seg);
 	char *what = xasprintf("domain %s", d->domain);
-	int rc = reg_send(r, "PUT", path, d->doc->root, &resp);
+	int rc = cli_send(r->cli, "PUT", path, d->doc->root, &resp);
 
 	if (rc == 0) {
 		if (client_ok(&resp))
@@ -149,13 +136,13 @@ static int ensure_domain(struct reg *r, const struct input_doc *d)
 	seg = client_escape(d->domain);
 	path = xasprintf("/domains/%s", seg);
 	what = xasprintf("domain %s", d->domain);
-	rc = reg_send(r, "GET", path, NULL, &resp);
+	rc = cli_send(r->cli, "GET", path, NULL, &resp);
 	if (rc == 0 && resp.status == 404) {
 		client_response_release(&resp);
 		doc = xjson(json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s}}", "apiVersion",
 		                      "driveway/v1", "kind", "Domain", "metadata", "name",
 		                      d->domain, "spec", "title", d->domain, "owner", d->owner));
-		rc = reg_send(r, "PUT", path, doc, &resp);
+		rc = cli_send(r->cli, "PUT", path, doc, &resp);
 		json_decref(doc);
 		if (rc == 0) {
 			char *ctx = xasprintf("%s: %s", d->file->path, what);
@@ -193,7 +180,7 @@ static int put_product(struct reg *r, const struct input_doc *d, const char *bas
 		json_object_set(reduced, "format", json_object_get(contract, "format"));
 		json_object_set_new(spec, "contract", reduced);
 	}
-	rc = reg_send(r, "PUT", base, doc, &resp);
+	rc = cli_send(r->cli, "PUT", base, doc, &resp);
 	json_decref(doc);
 	if (rc == 0) {
 		if (client_ok(&resp))
@@ -216,7 +203,7 @@ static int post_version(struct reg *r, const struct input_doc *d, const char *ba
 
 	json_object_set_new(body, "format", xjson(json_string(contract_format_name(d->format))));
 	json_object_set(body, "contract", (json_t *)d->contract);
-	rc = reg_send(r, "POST", path, body, &resp);
+	rc = cli_send(r->cli, "POST", path, body, &resp);
 	json_decref(body);
 	if (rc == 0) {
 		if (client_ok(&resp)) {
@@ -260,24 +247,15 @@ int cmd_register(struct cli *cli, int argc, char **argv)
 {
 	char **pos = xcalloc((size_t)argc, sizeof(char *));
 	struct inputs in;
-	struct dw_error err;
 	struct reg r;
 	int npos, rc;
 
 	rc = cli_parse("register", argc, argv, NULL, pos, &npos);
 	if (rc == 0 && npos == 0)
 		rc = cli_usage_error("register", "no descriptor file or folder given");
-	if (rc) {
-		free(pos);
+	rc = inputs_load_args(&in, rc, npos, pos);
+	if (rc)
 		return rc;
-	}
-	rc = inputs_load(&in, npos, pos, &err);
-	free(pos);
-	if (rc) {
-		fprintf(stderr, "error: %s\n", err.message);
-		inputs_release(&in);
-		return rc;
-	}
 	rc = inputs_report(&in, 0);
 	if (rc) {
 		fprintf(stderr, "error: nothing registered\n");

@@ -20,6 +20,7 @@ static const struct {
     {compat_avro_rules, &compat_avro_rule_count},
     {compat_jsonschema_rules, &compat_jsonschema_rule_count},
     {compat_table_rules, &compat_table_rule_count},
+    {compat_protobuf_rules, &compat_protobuf_rule_count},
 };
 
 static const char *breaks_name(unsigned breaks)

@@ -11,23 +11,14 @@ int cmd_validate(struct cli *cli, int argc, char **argv)
 {
 	char **pos = xcalloc((size_t)argc, sizeof(char *));
 	struct inputs in;
-	struct dw_error err;
 	int npos, rc;
 
 	rc = cli_parse("validate", argc, argv, NULL, pos, &npos);
 	if (rc == 0 && npos == 0)
 		rc = cli_usage_error("validate", "no descriptor file or folder given");
-	if (rc) {
-		free(pos);
+	rc = inputs_load_args(&in, rc, npos, pos);
+	if (rc)
 		return rc;
-	}
-	rc = inputs_load(&in, npos, pos, &err);
-	free(pos);
-	if (rc) {
-		fprintf(stderr, "error: %s\n", err.message);
-		inputs_release(&in);
-		return rc;
-	}
 	if (cli->output == CLI_OUT_JSON) {
 		json_t *out = xjson(json_object());
 		json_t *findings = dw_findings_to_json(&in.findings);

@@ -60,20 +60,30 @@ struct client *cli_client(struct cli *cli)
 	return cli->client;
 }
 
+int cli_send(struct cli *cli, const char *method, const char *path, const json_t *body,
+             struct client_response *resp)
+{
+	struct dw_error err;
+
+	if (client_request(cli_client(cli), method, path, body, NULL, resp, &err) != 0) {
+		fprintf(stderr, "error: %s\n", err.message);
+		return DW_UNAVAILABLE;
+	}
+	return 0;
+}
+
 int cli_call(struct cli *cli, const char *method, const char *path, const json_t *body,
              json_t **out)
 {
 	struct client_response resp;
-	struct dw_error err;
 	json_t *v = NULL;
-	int rc = 0;
+	int rc;
 
 	if (out)
 		*out = NULL;
-	if (client_request(cli_client(cli), method, path, body, NULL, &resp, &err) != 0) {
-		fprintf(stderr, "error: %s\n", err.message);
-		return DW_UNAVAILABLE;
-	}
+	rc = cli_send(cli, method, path, body, &resp);
+	if (rc)
+		return rc;
 	if (!client_ok(&resp)) {
 		rc = client_fail(&resp, NULL);
 	} else if (resp.len == 0) {
@@ -228,66 +238,36 @@ char *cli_product_path(const struct cli_ref *ref, const char *suffix)
 	return path;
 }
 
-void sbuf_init(struct sbuf *b)
+/* Guards against a server whose "next" links never end. */
+#define CLI_MAX_PAGES 100000
+
+int cli_get_items(struct cli *cli, const char *path, json_t **items)
 {
-	b->s = NULL;
-	b->len = b->alloc = 0;
-}
+	char *url = xstrdup(path);
+	int rc, pages = 0;
 
-void sbuf_release(struct sbuf *b)
-{
-	free(b->s);
-	sbuf_init(b);
-}
+	*items = xjson(json_array());
+	for (;;) {
+		const char *next;
+		json_t *page;
 
-static void sbuf_grow(struct sbuf *b, size_t extra)
-{
-	size_t want = b->len + extra + 1;
-
-	if (want <= b->alloc)
-		return;
-	if (want < 2 * b->alloc)
-		want = 2 * b->alloc;
-	if (want < 64)
-		want = 64;
-	b->s = xrealloc(b->s, want);
-	b->alloc = want;
-}
-
-void sbuf_add(struct sbuf *b, const void *data, size_t len)
-{
-	sbuf_grow(b, len);
-	memcpy(b->s + b->len, data, len);
-	b->len += len;
-	b->s[b->len] = '\0';
-}
-
-void sbuf_addstr(struct sbuf *b, const char *s)
-{
-	sbuf_add(b, s, strlen(s));
-}
-
-void sbuf_addf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	sbuf_grow(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-char *sbuf_detach(struct sbuf *b)
-{
-	char *s = b->s ? b->s : xstrdup("");
-
-	sbuf_init(b);
-	return s;
+		rc = cli_call(cli, "GET", url, NULL, &page);
+		if (rc)
+			break;
+		json_array_extend(*items, json_object_get(page, "items"));
+		next = json_string_value(json_object_get(page, "next"));
+		if (!next || !next[0] || ++pages >= CLI_MAX_PAGES || strcmp(next, url) == 0) {
+			json_decref(page);
+			break;
+		}
+		free(url);
+		url = xstrdup(next);
+		json_decref(page);
+	}
+	free(url);
+	if (rc) {
+		json_decref(*items);
+		*items = NULL;
+	}
+	return rc;
 }

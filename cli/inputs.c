@@ -118,6 +118,25 @@ static void load_contract_file(struct inputs *in, struct input_doc *d, const cha
 		msg = xasprintf("%s", err.message);
 		goto fail;
 	}
+	if (d->format == DW_FMT_PROTOBUF) {
+		/* .proto text, sent as a JSON string; the parser's findings carry line:col in it */
+		json_t *s = json_stringn(text, len);
+		in->ncontracts++;
+		if (!s) {
+			msg = xasprintf("contract '%s' is not UTF-8 text", display);
+			goto fail;
+		}
+		d->contract_set.docs = xcalloc(1, sizeof(*d->contract_set.docs));
+		d->contract_set.count = 1;
+		d->contract_set.docs[0].root = s;
+		d->contract_set.docs[0].line = d->contract_set.docs[0].col = 1;
+		d->contract_file = display;
+		display = NULL;
+		d->contract_doc = &d->contract_set.docs[0];
+		d->contract = s;
+		d->contract_base = "";
+		goto done;
+	}
 	from = in->findings.count;
 	if (dw_load(text, len, display, &d->contract_set, &in->findings) == DW_NOMEM) {
 		fprintf(stderr, "fatal: out of memory loading '%s'\n", display);
@@ -223,33 +242,57 @@ static void check_document(struct inputs *in, const struct input_file *file,
 	}
 }
 
+/* Orders documents by kind, domain, name, then input order, so that duplicates are adjacent
+ * and the first definition comes first. */
+static int cmp_doc_key(const void *pa, const void *pb)
+{
+	const struct input_doc *a = *(const struct input_doc *const *)pa;
+	const struct input_doc *b = *(const struct input_doc *const *)pb;
+	int c;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if ((c = strcmp(a->domain, b->domain)))
+		return c;
+	if (a->kind == DW_DESC_PRODUCT && (c = strcmp(a->name, b->name)))
+		return c;
+	return a < b ? -1 : a > b;
+}
+
+/* The same domain or product defined twice across the inputs: sorted, so O(n log n). */
 static void check_duplicates(struct inputs *in)
 {
-	for (size_t j = 1; j < in->ndocs; j++) {
-		const struct input_doc *b = &in->docs[j];
-		if (!b->domain || (b->kind == DW_DESC_PRODUCT && !b->name))
-			continue;
-		for (size_t i = 0; i < j; i++) {
-			const struct input_doc *a = &in->docs[i];
-			int line = 0, col = 0;
-			char *msg;
-			if (a->kind != b->kind || !a->domain || strcmp(a->domain, b->domain) != 0)
-				continue;
-			if (b->kind == DW_DESC_PRODUCT && (!a->name || strcmp(a->name, b->name)))
-				continue;
-			dw_doc_locate(a->doc, "/metadata/name", &line, &col);
-			if (b->kind == DW_DESC_DOMAIN)
-				msg = xasprintf("domain '%s' is defined twice (first at %s:%d:%d)",
-				                b->domain, a->file->path, line, col);
-			else
-				msg = xasprintf(
-				    "product '%s/%s' is defined twice (first at %s:%d:%d)",
-				    b->domain, b->name, a->file->path, line, col);
-			add_located(&in->findings, b->doc, b->file->path, "/metadata/name", msg);
-			free(msg);
-			break;
-		}
+	const struct input_doc **v = xcalloc(in->ndocs, sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; i < in->ndocs; i++) {
+		const struct input_doc *d = &in->docs[i];
+		if (d->domain &&
+		    (d->kind == DW_DESC_DOMAIN || (d->kind == DW_DESC_PRODUCT && d->name)))
+			v[n++] = d;
 	}
+	qsort(v, n, sizeof(*v), cmp_doc_key);
+	for (size_t i = 0, first = 0; i < n; i++) {
+		const struct input_doc *a = v[first], *b = v[i];
+		int line = 0, col = 0;
+		char *msg;
+
+		if (i == first || a->kind != b->kind || strcmp(a->domain, b->domain) != 0 ||
+		    (b->kind == DW_DESC_PRODUCT && strcmp(a->name, b->name) != 0)) {
+			first = i;
+			continue;
+		}
+		dw_doc_locate(a->doc, "/metadata/name", &line, &col);
+		if (b->kind == DW_DESC_DOMAIN)
+			msg = xasprintf("domain '%s' is defined twice (first at %s:%d:%d)",
+			                b->domain, a->file->path, line, col);
+		else
+			msg = xasprintf("product '%s/%s' is defined twice (first at %s:%d:%d)",
+			                b->domain, b->name, a->file->path, line, col);
+		add_located(&in->findings, b->doc, b->file->path, "/metadata/name", msg);
+		free(msg);
+	}
+	free(v);
 }
 
 /* Findings come out grouped by file (in the order files were first met), then by position. */
@@ -449,6 +492,13 @@ char *inputs_locate(const struct input_doc *d, int version_body, const char *poi
 		doc = d->contract_doc;
 		if (d->contract_file)
 			*file = d->contract_file;
+	} else if ((rest = after_token(pointer, "old")) && d->contract_doc) {
+		/* A part only the registered version has: located at its nearest ancestor that the
+		 * new contract still has (dw_doc_locate falls back along the pointer). */
+		shown = xasprintf("%s%s", d->contract_base, rest);
+		doc = d->contract_doc;
+		if (d->contract_file)
+			*file = d->contract_file;
 	} else if ((rest = after_token(pointer, "format"))) {
 		shown = xstrdup("/spec/contract/format");
 	} else {
@@ -457,4 +507,21 @@ char *inputs_locate(const struct input_doc *d, int version_body, const char *poi
 	*line = *col = 0;
 	dw_doc_locate(doc, shown, line, col);
 	return shown;
+}
+
+int inputs_load_args(struct inputs *in, int rc, int npos, char **pos)
+{
+	struct dw_error err;
+
+	if (rc) {
+		free(pos);
+		return rc;
+	}
+	rc = inputs_load(in, npos, pos, &err);
+	free(pos);
+	if (rc) {
+		fprintf(stderr, "error: %s\n", err.message);
+		inputs_release(in);
+	}
+	return rc;
 }

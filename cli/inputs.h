@@ -68,6 +68,13 @@ struct inputs {
  */
 int inputs_load(struct inputs *in, int npaths, char *const *paths, struct dw_error *err);
 void inputs_release(struct inputs *in);
+/*
+ * The end of a command's argument handling for the commands that take descriptor paths: rc is
+ * the result of parsing its command line; when it is 0, loads the npos paths of pos (the
+ * positional arguments) into in and prints "error: ..." when one cannot be read. Frees pos in
+ * every case. Returns rc or inputs_load's code; release in only when 0 is returned.
+ */
+int inputs_load_args(struct inputs *in, int rc, int npos, char **pos);
 
 /* Number of error findings (warnings do not count). */
 size_t inputs_errors(const struct inputs *in);
@@ -84,7 +91,8 @@ int inputs_report(const struct inputs *in, int ok_line);
  * Where a pointer of a request body built from d lands in the files: kind 0 for the descriptor
  * document as sent (product or domain PUT), 1 for a version POST body {"format","contract"}.
  * Fills *file, *line, *col (0 when unknown) and returns the pointer to show (malloc'd): the
- * pointer inside the file it names.
+ * pointer inside the file it names. A 409's "/old/..." pointer (a part only the registered
+ * version has) is shown as that part's pointer, at the nearest ancestor the new file still has.
  */
 char *inputs_locate(const struct input_doc *d, int version_body, const char *pointer,
                     const char **file, int *line, int *col);

@@ -120,6 +120,57 @@ static const struct cli_command commands[] = {
      "Needs the token that may register the products' versions (domain or admin).\n"
      "Exit status: 0 ok, 1 failing under --fail-on, 2 invalid descriptors or contracts,\n"
      "3 registry unreachable or failing (and 401, 403).\n"},
+    {"audit", cmd_audit, "audit the landscape for integration anti-patterns",
+     "usage: driveway audit [--offline PATH...] [--config FILE] [--now YYYY-MM-DD]\n"
+     "                      [--severity error|warning|info] [--domain D] [--rule R]\n"
+     "                      [--output text|json|markdown|sarif]\n"
+     "                      [--fail-on error|warning|never]\n"
+     "\n"
+     "Runs the governance audit (rules DW001..DW030, docs/audit.md) over the registry's\n"
+     "landscape (GET /audit), or with --offline over the descriptors in PATH... with no\n"
+     "registry: they are validated as 'validate' does, then audited as of today (or --now).\n"
+     "--config FILE (offline) gives the thresholds and suppressions:\n"
+     "{\"config\": {...}, \"suppressions\": [{rule, product, flow, reason, expires}]}.\n"
+     "The registry uses its own (drivewayd --audit-config).\n"
+     "\n"
+     "--severity, --domain and --rule (an id like DW013 or a name) show only the findings\n"
+     "of that severity, concerning that domain, or of that rule.\n"
+     "--output   text (default): findings by severity and rule with their fix and the\n"
+     "           descriptor's file:line:col (offline); json: the report; markdown: a\n"
+     "           pull-request comment; sarif: SARIF 2.1.0 for code-scanning tools\n"
+     "--fail-on  error (default): exit 1 on any unsuppressed error finding; warning: on\n"
+     "           errors or warnings; never: exit 0\n"
+     "\n"
+     "Exit status: 0 ok, 1 findings under --fail-on, 2 invalid descriptors, config or\n"
+     "arguments, 3 registry unreachable or failing.\n"},
+    {"advise", cmd_advise, "advise the integration pattern for a consumer relationship",
+     "usage: driveway advise [--consistency strong|eventual] [--latency-ms N] [--consumers N]\n"
+     "                       [--interaction command|query|notification] [--replay] [--spiky]\n"
+     "                       [--idempotent] [--correlation-window-ms N] [--cross-domain]\n"
+     "                       [--source-database] [--warehouse] [--reconciliation]\n"
+     "                       [--backend-calls N] [--frontends N] [--read-load-high]\n"
+     "                       [--models-diverge] [--distributed-transaction]\n"
+     "                       [--new-integration] [--tight-coupling] [--pattern P]\n"
+     "   or: driveway advise DOMAIN/PRODUCT [situational flags]\n"
+     "\n"
+     "Answers locally from the advisor's decision table (docs/advisor.md), as POST /advice\n"
+     "does: the pattern, the rule that chose it and why, the facts it matched, and each\n"
+     "alternative with the reason it lost. --pattern names the declared pattern, to tell\n"
+     "whether it contradicts the advice.\n"
+     "\n"
+     "With DOMAIN/PRODUCT, asks the registry for every registered flow consuming that\n"
+     "product and answers for each from its own constraints (crossDomain derived from the\n"
+     "consumer's domain), as a table CONSUMER, DECLARED, ADVISED, WHY; a declared pattern\n"
+     "that contradicts the advice is marked (!). The situational flags (--source-database\n"
+     "... --tight-coupling) apply to every flow.\n"},
+    {"graph", cmd_graph, "draw the landscape (Graphviz DOT or SVG)",
+     "usage: driveway graph [--format dot|svg] [--domain D] [--offline PATH... [--config FILE]]\n"
+     "\n"
+     "Writes the landscape picture to stdout: domains as clusters, products as nodes, flows\n"
+     "as edges styled by pattern (synchronous solid, asynchronous dashed, point-to-point\n"
+     "red), products and flows with audit findings marked. --domain keeps that domain and\n"
+     "its neighbours. From the registry (GET /graph.dot or /graph.svg); with --offline from\n"
+     "descriptor files, DOT only (render it with 'dot -Tsvg').\n"},
     {"help", cmd_help, "show help for driveway or a command", "usage: driveway help [COMMAND]\n"},
 };
 

@@ -135,22 +135,14 @@ void kv_add(struct kv *kv, const char *key, const char *value)
 
 void kv_addf(struct kv *kv, const char *key, const char *fmt, ...)
 {
-	struct sbuf b;
 	va_list ap;
-	int n;
+	char *s;
 
-	sbuf_init(&b);
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	b.s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(b.s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	kv_add(kv, key, b.s);
-	free(b.s);
+	kv_add(kv, key, s);
+	free(s);
 }
 
 void kv_print(const struct kv *kv, FILE *out)
@@ -240,7 +232,7 @@ static const struct {
 int cli_output_parse(const char *command, const char *name, unsigned allowed,
                      enum cli_output *out)
 {
-	struct sbuf names;
+	struct strbuf names;
 	size_t n = sizeof(output_forms) / sizeof(output_forms[0]), known = n;
 	int rc;
 
@@ -253,24 +245,24 @@ int cli_output_parse(const char *command, const char *name, unsigned allowed,
 			return 0;
 		}
 	}
-	sbuf_init(&names);
+	strbuf_init(&names);
 	for (size_t i = 0; i < n; i++) {
 		if (!(allowed & (1u << output_forms[i].form)))
 			continue;
-		sbuf_addf(&names, "%s%s", names.len ? ", " : "", output_forms[i].name);
+		strbuf_addf(&names, "%s%s", names.len ? ", " : "", output_forms[i].name);
 	}
 	if (known < n && !command)
 		rc = cli_usage_error(NULL,
-		                     "output format '%s' is only for diff and check, after the "
-		                     "command (driveway diff --output %s OLD NEW)",
+		                     "output format '%s' is only for diff, check and audit, "
+		                     "after the command (driveway diff --output %s OLD NEW)",
 		                     name, name);
 	else if (known < n)
 		rc = cli_usage_error(command, "output format '%s' is not available for %s "
 		                              "(expected %s)",
-		                     name, command, names.s);
+		                     name, command, xstrbuf_str(&names));
 	else
 		rc = cli_usage_error(command, "unknown output format '%s' (expected %s)", name,
-		                     names.s);
-	sbuf_release(&names);
+		                     xstrbuf_str(&names));
+	strbuf_release(&names);
 	return rc;
 }

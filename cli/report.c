@@ -106,11 +106,11 @@ static char *loc_text(const struct report *r, size_t i)
  * NULL (malloc'd). */
 static char *reaches(const struct report *r, size_t i)
 {
-	struct sbuf b;
+	struct strbuf b;
 	size_t k, m;
 	json_t *flow, *idx;
 
-	sbuf_init(&b);
+	strbuf_init(&b);
 	json_array_foreach(r->impact, k, flow)
 	{
 		json_array_foreach(json_object_get(flow, "changes"), m, idx)
@@ -119,13 +119,13 @@ static char *reaches(const struct report *r, size_t i)
 			const char *pattern = str_of(flow, "pattern");
 			if (!json_is_integer(idx) || json_integer_value(idx) != (json_int_t)i)
 				continue;
-			sbuf_addf(&b, "%s%s", b.len ? ", " : "", consumer ? consumer : "?");
+			strbuf_addf(&b, "%s%s", b.len ? ", " : "", consumer ? consumer : "?");
 			if (pattern)
-				sbuf_addf(&b, " (%s)", pattern);
+				strbuf_addf(&b, " (%s)", pattern);
 			break;
 		}
 	}
-	return b.len ? sbuf_detach(&b) : NULL;
+	return b.len ? xstrbuf_detach(&b) : NULL;
 }
 
 static int rule_width(const struct report *r)
@@ -183,8 +183,7 @@ void report_text(FILE *out, const struct report *r, const char *prefix)
 	}
 }
 
-/* A table cell: control characters, "|", "<", ">" and "&" made harmless. */
-static void md_cell(FILE *out, const char *s)
+void report_md_cell(FILE *out, const char *s)
 {
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -209,7 +208,7 @@ static void md_cell(FILE *out, const char *s)
 static void md_code(FILE *out, const char *s)
 {
 	fputc('`', out);
-	md_cell(out, s);
+	report_md_cell(out, s);
 	fputc('`', out);
 }
 
@@ -230,16 +229,16 @@ static void md_table(FILE *out, const struct report *r, int rank, int with_reach
 		md_code(out, str_of(ch, "rule"));
 		fputs(" | ", out);
 		if (where) {
-			md_cell(out, where);
+			report_md_cell(out, where);
 			fputc(' ', out);
 		}
 		md_code(out, report_change_pointer(ch));
 		fputs(" | ", out);
-		md_cell(out, str_of(ch, "message"));
+		report_md_cell(out, str_of(ch, "message"));
 		if (with_reach) {
 			reach = reaches(r, i);
 			fputs(" | ", out);
-			md_cell(out, reach ? reach : "-");
+			report_md_cell(out, reach ? reach : "-");
 			free(reach);
 		}
 		fputs(" |\n", out);
@@ -251,7 +250,7 @@ void report_markdown(FILE *out, const struct report *r, const char *heading)
 {
 	if (heading) {
 		fputs("### ", out);
-		md_cell(out, heading);
+		report_md_cell(out, heading);
 		fputs("\n\n", out);
 	}
 	fprintf(out, "%s **%s: %s** (%zu breaking, %zu warning%s, %zu info)\n\n",

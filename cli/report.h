@@ -79,6 +79,10 @@ void report_github(FILE *out, const struct report *r);
  * reference. */
 json_t *report_json(const struct report *r);
 
+/* Text for a Markdown table cell: control characters, "|", "<", ">" and "&" made harmless,
+ * backticks turned into quotes (so a cell may be wrapped in `...`). s may be NULL. */
+void report_md_cell(FILE *out, const char *s);
+
 /* A compatibility mode named on the command line (any case) into *mode. Returns 0, or DW_USAGE
  * with a message naming command. */
 int report_mode_parse(const char *command, const char *name, enum dw_mode *mode);

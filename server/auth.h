@@ -7,6 +7,8 @@
  * Rules (applied by auth_check to the matched route):
  *   ROUTE_WRITE  needs a valid token; a domain token must be scoped to the {d} in the path (403)
  *   ROUTE_ADMIN  needs the admin token (403 for domain tokens)
+ *   ROUTE_WRITE on a ROUTE_CCOMPAT route: needs a valid token; the handler, once it knows the
+ *                subject's domain, checks the scope with auth_may_write
  *   reads        open, unless the server runs with --read-auth (then any valid token)
  * Missing, malformed, unknown, revoked and expired tokens are all 401.
  */
@@ -29,8 +31,10 @@ int auth_token_new(char token[AUTH_TOKEN_LEN + 1], char hash[65], struct dw_erro
 int auth_token_shape_ok(const char *s);
 
 /*
- * Reads "Bearer <token>" from an Authorization header value and, when the token is live, fills
- * who. DW_UNAUTHORIZED for a missing, malformed or unknown token; DW_UNAVAILABLE or
+ * Reads "Bearer <token>", or "Basic base64(user:token)" (any user name, the token as the
+ * password: what Confluent clients send from basic.auth.user.info), from an Authorization
+ * header value and, when the token is live, fills who. DW_UNAUTHORIZED for a missing,
+ * malformed or unknown token; DW_UNAVAILABLE or
  * DW_INTERNAL when the store fails.
  */
 int auth_authenticate(struct store *st, const char *authorization, struct principal *who,
@@ -38,6 +42,9 @@ int auth_authenticate(struct store *st, const char *authorization, struct princi
 
 /* Applies the rules above to req (its route and parameters), filling req->who. */
 int auth_check(struct request *req, struct dw_error *err);
+
+/* 0 when req's token may write domain (the admin's, or one scoped to it), else DW_FORBIDDEN. */
+int auth_may_write(const struct request *req, const char *domain, struct dw_error *err);
 
 /*
  * On a database without tokens, creates the admin token and writes it to "<db_path>.admin-token"

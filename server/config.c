@@ -11,7 +11,8 @@
 void config_usage(FILE *out)
 {
 	fputs("usage: drivewayd [--db PATH] [--listen HOST:PORT] [--port-file FILE] [--threads N]\n"
-	      "                 [--read-auth] [--quiet] [--help]\n"
+	      "                 [--read-auth] [--audit-config FILE] [--ccompat-prefix PATH]\n"
+	      "                 [--ccompat-landing-domain DOMAIN] [--quiet] [--help]\n"
 	      "\n"
 	      "The driveway registry server.\n"
 	      "\n"
@@ -22,6 +23,14 @@ void config_usage(FILE *out)
 	      "  --port-file FILE   write the port actually bound to FILE once listening\n"
 	      "  --threads N        worker threads (env DRIVEWAY_THREADS, default: CPUs)\n"
 	      "  --read-auth        require a token for reads too\n"
+	      "  --audit-config FILE  audit thresholds and suppressions (YAML or JSON), checked\n"
+	      "                     at start (env DRIVEWAY_AUDIT_CONFIG; see docs/audit.md)\n"
+	      "  --ccompat-prefix PATH  mount the Confluent Schema Registry compatible API under\n"
+	      "                     PATH, e.g. /ccompat (env DRIVEWAY_CCOMPAT_PREFIX; default:\n"
+	      "                     the root, beside the native API)\n"
+	      "  --ccompat-landing-domain DOMAIN  domain where subjects no product claims are\n"
+	      "                     registered (env DRIVEWAY_CCOMPAT_LANDING_DOMAIN, default\n"
+	      "                     unclaimed)\n"
 	      "  --quiet            do not log one line per request on stderr\n"
 	      "  --help             show this help\n"
 	      "\n"
@@ -85,6 +94,47 @@ static void set_str(char **dst, const char *v)
 	*dst = xstrdup(v);
 }
 
+/* A slug as descriptors have them: ^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$ */
+static int is_slug(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+			return 0;
+	return 1;
+}
+
+/* The Confluent-compatible API's prefix ("/" and "" are the root; a trailing '/' is dropped)
+ * and landing domain. */
+static int ccompat_settings(struct config *cfg, const char *prefix, const char *landing,
+                            struct dw_error *err)
+{
+	size_t n;
+
+	if (!prefix)
+		prefix = "";
+	n = strlen(prefix);
+	while (n > 0 && prefix[n - 1] == '/')
+		n--;
+	if (n > 0 && (prefix[0] != '/' || n > 200 || strcspn(prefix, "?#%{} ") < n))
+		return dw_error_set(err, DW_USAGE,
+		                    "invalid ccompat prefix '%s' (expected a path such as "
+		                    "/ccompat)",
+		                    prefix);
+	cfg->ccompat_prefix = xstrndup(prefix, n);
+	if (!landing || !*landing)
+		landing = "unclaimed";
+	if (!is_slug(landing))
+		return dw_error_set(err, DW_USAGE,
+		                    "invalid ccompat landing domain '%s' (expected a slug)",
+		                    landing);
+	set_str(&cfg->ccompat_landing, landing);
+	return 0;
+}
+
 int config_parse(int argc, char **argv, struct config *cfg, struct dw_error *err)
 {
 	enum {
@@ -94,6 +144,9 @@ int config_parse(int argc, char **argv, struct config *cfg, struct dw_error *err
 		OPT_THREADS,
 		OPT_READ_AUTH,
 		OPT_QUIET,
+		OPT_AUDIT_CONFIG,
+		OPT_CCOMPAT_PREFIX,
+		OPT_CCOMPAT_LANDING,
 		OPT_HELP
 	};
 	static const struct option opts[] = {
@@ -103,11 +156,17 @@ int config_parse(int argc, char **argv, struct config *cfg, struct dw_error *err
 	    {"threads", required_argument, NULL, OPT_THREADS},
 	    {"read-auth", no_argument, NULL, OPT_READ_AUTH},
 	    {"quiet", no_argument, NULL, OPT_QUIET},
+	    {"audit-config", required_argument, NULL, OPT_AUDIT_CONFIG},
+	    {"ccompat-prefix", required_argument, NULL, OPT_CCOMPAT_PREFIX},
+	    {"ccompat-landing-domain", required_argument, NULL, OPT_CCOMPAT_LANDING},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *db = getenv("DRIVEWAY_DB"), *listen = getenv("DRIVEWAY_LISTEN");
 	const char *threads = getenv("DRIVEWAY_THREADS");
+	const char *audit_config = getenv("DRIVEWAY_AUDIT_CONFIG");
+	const char *ccompat_prefix = getenv("DRIVEWAY_CCOMPAT_PREFIX");
+	const char *ccompat_landing = getenv("DRIVEWAY_CCOMPAT_LANDING_DOMAIN");
 	const char *threads_from = "DRIVEWAY_THREADS";
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned long n;
@@ -144,6 +203,15 @@ int config_parse(int argc, char **argv, struct config *cfg, struct dw_error *err
 		case OPT_QUIET:
 			cfg->quiet = 1;
 			break;
+		case OPT_AUDIT_CONFIG:
+			audit_config = optarg;
+			break;
+		case OPT_CCOMPAT_PREFIX:
+			ccompat_prefix = optarg;
+			break;
+		case OPT_CCOMPAT_LANDING:
+			ccompat_landing = optarg;
+			break;
 		case OPT_HELP:
 			cfg->help = 1;
 			break;
@@ -175,7 +243,11 @@ int config_parse(int argc, char **argv, struct config *cfg, struct dw_error *err
 		return dw_error_set(err, DW_USAGE, "empty database path");
 	}
 	set_str(&cfg->db, db);
-	rc = config_parse_listen(listen, &cfg->host, &cfg->port, err);
+	if (audit_config && *audit_config)
+		set_str(&cfg->audit_config, audit_config);
+	rc = ccompat_settings(cfg, ccompat_prefix, ccompat_landing, err);
+	if (!rc)
+		rc = config_parse_listen(listen, &cfg->host, &cfg->port, err);
 	if (rc) {
 		config_release(cfg);
 		return rc;
@@ -188,5 +260,8 @@ void config_release(struct config *cfg)
 	free(cfg->db);
 	free(cfg->host);
 	free(cfg->port_file);
+	free(cfg->ccompat_prefix);
+	free(cfg->ccompat_landing);
+	free(cfg->audit_config);
 	memset(cfg, 0, sizeof(*cfg));
 }

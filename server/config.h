@@ -7,6 +7,11 @@
  *   --port-file FILE  the port actually bound is written there once listening
  *   --read-auth       reads need a token too
  *   --quiet           no per-request log line
+ *   --audit-config F  DRIVEWAY_AUDIT_CONFIG  audit thresholds and suppressions (none)
+ *   --ccompat-prefix PATH   DRIVEWAY_CCOMPAT_PREFIX  where the Confluent Schema Registry
+ *                     compatible API is mounted ("" = the root; "/ccompat": under it)
+ *   --ccompat-landing-domain D  DRIVEWAY_CCOMPAT_LANDING_DOMAIN  domain of the subjects no
+ *                     product claims (unclaimed)
  *   --help
  *
  * Ownership: config_parse fills a struct config whose strings are malloc'd;
@@ -27,6 +32,9 @@ struct config {
 	unsigned threads;
 	int read_auth;
 	int quiet;
+	char *audit_config; /* NULL when not asked for */
+	char *ccompat_prefix;  /* "" or "/seg[/seg...]", without a trailing slash */
+	char *ccompat_landing; /* a slug */
 	int help; /* --help was given: print config_usage and exit 0 */
 };
 

@@ -125,9 +125,11 @@ out:
 
 /* /config --------------------------------------------------------------------------------- */
 
+/* "compatibilityLevel" is the same mode under the name Confluent's GET /config uses. */
 static void config_respond(struct response *res, enum dw_mode mode)
 {
-	respond_json(res, xjson(json_pack("{s:s}", "compatibility", compat_mode_name(mode))));
+	respond_json(res, xjson(json_pack("{s:s, s:s}", "compatibility", compat_mode_name(mode),
+	                                  "compatibilityLevel", compat_mode_name(mode))));
 }
 
 int h_config_get(struct request *req, struct response *res, struct dw_error *err)
@@ -152,6 +154,22 @@ int h_config_put(struct request *req, struct response *res, struct dw_error *err
 	if (rc)
 		return rc;
 	config_respond(res, mode);
+	return 0;
+}
+
+/* Back to the default (BACKWARD), answered; Confluent's clients get the mode it replaced. */
+int h_config_delete(struct request *req, struct response *res, struct dw_error *err)
+{
+	enum dw_mode before;
+	int rc = registry_mode(req->srv->store, &before, err);
+
+	if (rc || (rc = store_config_delete(req->srv->store, CONFIG_COMPAT, err)))
+		return rc;
+	if (ccompat_request(req))
+		respond_json(res, xjson(json_pack("{s:s}", "compatibilityLevel",
+		                                  compat_mode_name(before))));
+	else
+		config_respond(res, DEFAULT_MODE);
 	return 0;
 }
 
@@ -298,16 +316,25 @@ static json_t *latest_only(const json_t *changes, int latest)
 	return out;
 }
 
-/* The earlier contracts to compare with, parsed, and their numbers. Under NONE, versions of
- * another format are skipped; under any other mode they are a conflict. */
+/* The earlier contracts to compare with, parsed, and their numbers: the latest of list (or, with
+ * skip_hidden, the latest not soft-deleted), or every one (not soft-deleted) when transitive.
+ * Under NONE, versions of another format are skipped; under any other mode they are a
+ * conflict. */
 static int earlier_load(const struct store_contract *list, size_t n, enum dw_format fmt,
-                        enum dw_mode mode, json_t **docs, int *numbers, size_t *k,
-                        struct dw_error *err)
+                        enum dw_mode mode, int skip_hidden, json_t **docs, int *numbers,
+                        size_t *k, struct dw_error *err)
 {
+	size_t last = n;
+
 	*k = 0;
+	while (skip_hidden && last > 0 && list[last - 1].hidden)
+		last--;
 	for (size_t i = 0; i < n; i++) {
 		json_error_t jerr;
 
+		if ((skip_hidden && list[i].hidden) ||
+		    (!compat_mode_transitive(mode) && i + 1 != last))
+			continue;
 		if (contract_format_parse(list[i].format) != fmt) {
 			if (mode == DW_MODE_NONE)
 				continue;
@@ -329,8 +356,8 @@ static int earlier_load(const struct store_contract *list, size_t n, enum dw_for
 }
 
 int server_compat_check(struct request *req, const char *d, const char *p, enum dw_format fmt,
-                        const json_t *contract, enum dw_mode mode, struct server_verdict *v,
-                        struct dw_error *err)
+                        const json_t *contract, enum dw_mode mode, int skip_hidden,
+                        struct server_verdict *v, struct dw_error *err)
 {
 	struct store *st = req->srv->store;
 	struct store_contract *list = NULL;
@@ -349,7 +376,7 @@ int server_compat_check(struct request *req, const char *d, const char *p, enum 
 	v->latest = n ? list[n - 1].number : 0;
 	docs = xcalloc(n ? n : 1, sizeof(*docs));
 	numbers = xcalloc(n ? n : 1, sizeof(*numbers));
-	rc = earlier_load(list, n, fmt, mode, docs, numbers, &k, err);
+	rc = earlier_load(list, n, fmt, mode, skip_hidden, docs, numbers, &k, err);
 	if (rc)
 		goto out;
 	if (k > 0) {
@@ -373,7 +400,7 @@ int server_compat_check(struct request *req, const char *d, const char *p, enum 
 		json_array_append_new(v->against, xjson(json_integer(numbers[i])));
 	v->changes = xjson(compat_changes_to_json(&changes, mode));
 	v->impact = xjson(compat_impact(&changes, mode, flows));
-	v->latest_changes = latest_only(v->changes, v->latest);
+	v->latest_changes = latest_only(v->changes, k ? numbers[k - 1] : 0);
 	if (!compatible)
 		verdict_refusal(v, &changes);
 out:
@@ -421,7 +448,7 @@ int h_compat_check(struct request *req, struct response *res, struct dw_error *e
 	if (rc)
 		return rc;
 	/* A contract identical to a registered version is accepted whatever the mode. */
-	if (canon_fingerprint(contract, fp))
+	if (contract_fingerprint(fmt, contract, fp))
 		xjson(NULL);
 	rc = store_version_find(req->srv->store, d, p, fp, &same, err);
 	if (rc == 0) {
@@ -434,7 +461,7 @@ int h_compat_check(struct request *req, struct response *res, struct dw_error *e
 	}
 	if (rc != DW_NOT_FOUND)
 		return rc;
-	rc = server_compat_check(req, d, p, fmt, contract, mode, &v, err);
+	rc = server_compat_check(req, d, p, fmt, contract, mode, 0, &v, err);
 	if (rc)
 		return rc;
 	body = xjson(json_pack("{s:b, s:s, s:O, s:O, s:O}", "compatible", v.compatible, "mode",

@@ -111,8 +111,8 @@ int server_version_body(struct request *req, struct response *res, const json_t 
 		dw_findings_add(&f, "/format", "format must be a string");
 	else if ((*fmt = contract_format_parse(format)) == DW_FMT_UNKNOWN)
 		dw_findings_add(&f, "/format",
-		                "unknown contract format '%s' (expected openapi, avro, jsonschema "
-		                "or odcs)",
+		                "unknown contract format '%s' (expected openapi, avro, jsonschema, "
+		                "odcs or protobuf)",
 		                format);
 	want = json_string_value(json_object_get(
 	    json_object_get(json_object_get(product, "spec"), "contract"), "format"));
@@ -173,50 +173,39 @@ static int version_registered(struct request *req, struct response *res, const c
 	return 0;
 }
 
-int h_version_post(struct request *req, struct response *res, struct dw_error *err)
+int server_version_add(struct request *req, struct response *res, const char *d, const char *p,
+                       enum dw_format fmt, const json_t *contract, enum dw_mode mode,
+                       int skip_hidden, int *number, enum store_result *result,
+                       struct dw_error *err)
 {
-	const char *d = request_param(req, "d"), *p = request_param(req, "p");
-	json_t *product = NULL, *fields = NULL;
+	json_t *fields = NULL;
 	struct store_version_in in;
-	enum store_result result = STORE_UNCHANGED;
-	enum dw_format fmt;
-	enum dw_mode mode;
 	char fp[72];
 	char *text;
-	int number = 0, rc;
+	int rc;
 
-	rc = product_get(req, d, p, &product, err);
-	if (rc)
-		return rc;
-	rc = server_version_body(req, res, product, 0, &fmt, NULL, err);
-	if (!rc)
-		rc = server_compat_mode(req, product, &mode, NULL, err);
-	json_decref(product);
-	if (rc)
-		return rc;
-	if (canon_fingerprint(json_object_get(req->json, "contract"), fp))
+	*number = 0;
+	*result = STORE_UNCHANGED;
+	if (contract_fingerprint(fmt, contract, fp))
 		return dw_error_set(err, DW_INTERNAL, "out of memory fingerprinting the contract");
 	/* identical to a registered version: that version, whatever the mode */
-	rc = store_version_find(req->srv->store, d, p, fp, &number, err);
-	if (rc == 0)
-		return version_registered(req, res, d, p, number, STORE_UNCHANGED, err);
+	rc = skip_hidden ? store_version_find_shown(req->srv->store, d, p, fp, number, err)
+	                 : store_version_find(req->srv->store, d, p, fp, number, err);
 	if (rc != DW_NOT_FOUND)
 		return rc;
 	/* Stored as registered: jansson keeps the keys in the order they arrived. */
-	text = json_dumps(json_object_get(req->json, "contract"),
-			  JSON_INDENT(2) | JSON_ENCODE_ANY | DW_JSON_REALS);
+	text = json_dumps(contract, JSON_INDENT(2) | JSON_ENCODE_ANY | DW_JSON_REALS);
 	if (!text)
 		return dw_error_set(err, DW_INTERNAL, "out of memory serialising the contract");
 	/* The field names search matches; only out of memory can fail for a known format. */
-	if (contract_field_names(fmt, json_object_get(req->json, "contract"), &fields))
+	if (contract_field_names(fmt, contract, &fields))
 		xjson(NULL);
 	/* Checked against the versions there are now; when another version comes in before the
 	 * store commits (expect_number), the check runs again against it. */
 	for (int attempt = 0; attempt < ADD_ATTEMPTS; attempt++) {
 		struct server_verdict v;
 
-		rc = server_compat_check(req, d, p, fmt, json_object_get(req->json, "contract"),
-		                         mode, &v, err);
+		rc = server_compat_check(req, d, p, fmt, contract, mode, skip_hidden, &v, err);
 		if (rc)
 			break;
 		if (!v.compatible) {
@@ -234,8 +223,8 @@ int h_version_post(struct request *req, struct response *res, struct dw_error *e
 		    .changes = v.latest_changes,
 		    .fields = fields,
 		};
-		rc = store_version_add_next(req->srv->store, d, p, &in, v.latest + 1, &number,
-		                            &result, err);
+		rc = (skip_hidden ? store_version_add_shown : store_version_add_next)(
+		    req->srv->store, d, p, &in, v.latest + 1, number, result, err);
 		server_verdict_release(&v);
 		if (rc != DW_PRECONDITION)
 			break;
@@ -246,6 +235,28 @@ int h_version_post(struct request *req, struct response *res, struct dw_error *e
 		                  "retry", d, p);
 	free(text);
 	json_decref(fields);
+	return rc;
+}
+
+int h_version_post(struct request *req, struct response *res, struct dw_error *err)
+{
+	const char *d = request_param(req, "d"), *p = request_param(req, "p");
+	enum store_result result;
+	json_t *product = NULL;
+	enum dw_format fmt;
+	enum dw_mode mode;
+	int number, rc;
+
+	rc = product_get(req, d, p, &product, err);
+	if (rc)
+		return rc;
+	rc = server_version_body(req, res, product, 0, &fmt, NULL, err);
+	if (!rc)
+		rc = server_compat_mode(req, product, &mode, NULL, err);
+	json_decref(product);
+	if (!rc)
+		rc = server_version_add(req, res, d, p, fmt, json_object_get(req->json, "contract"),
+		                        mode, 0, &number, &result, err);
 	if (rc)
 		return rc;
 	return version_registered(req, res, d, p, number, result, err);
@@ -260,9 +271,10 @@ int h_version_get(struct request *req, struct response *res, struct dw_error *er
 int h_version_contract(struct request *req, struct response *res, struct dw_error *err)
 {
 	const char *d = request_param(req, "d"), *p = request_param(req, "p");
-	json_t *v = NULL;
+	json_t *v = NULL, *proto;
 	char *text = NULL, *media = NULL;
 	const char *type;
+	enum dw_format fmt;
 	int number, rc;
 
 	/* The metadata first: it resolves "latest" to a number and gives the ETag. */
@@ -278,7 +290,17 @@ int h_version_contract(struct request *req, struct response *res, struct dw_erro
 	}
 	type = json_string_value(json_object_get(v, "format"));
 	/* A static media type for the response: the store's copy is only a check. */
-	type = type ? contract_media_type(contract_format_parse(type)) : NULL;
+	fmt = contract_format_parse(type);
+	type = type ? contract_media_type(fmt) : NULL;
+	/* A protobuf contract is stored as a JSON string: served as the .proto text itself. */
+	proto = fmt == DW_FMT_PROTOBUF ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+	if (json_is_string(proto)) {
+		size_t n = json_string_length(proto);
+		free(text);
+		text = xmalloc(n + 1);
+		memcpy(text, json_string_value(proto), n + 1);
+	}
+	json_decref(proto);
 	response_body(res, 200, type ? type : "application/json", text, strlen(text));
 	version_etag(res, v);
 	json_decref(v);

@@ -15,6 +15,8 @@
 #include "server/auth.h"
 #include "server/config.h"
 #include "server/http.h"
+#include "server/landscape.h"
+#include "server/render.h"
 #include "server/server.h"
 #include "validators/xalloc.h"
 
@@ -66,6 +68,14 @@ int main(int argc, char **argv)
 		config_release(&cfg);
 		return 0;
 	}
+	/* A mistake in the audit settings stops the start, with its file:line:col, rather than
+	 * failing every GET /audit later. */
+	if (cfg.audit_config &&
+	    landscape_settings_load(cfg.audit_config, &srv.audit_settings, &err)) {
+		fprintf(stderr, "drivewayd: %s\n", err.message);
+		config_release(&cfg);
+		return 2;
+	}
 	/* Blocked before any thread starts, so every worker inherits the mask and the signals
 	 * reach only sigwait below. */
 	sigemptyset(&stop);
@@ -88,6 +98,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "drivewayd: admin token written to %s\n", token_path);
 	srv.read_auth = cfg.read_auth;
 	srv.quiet = cfg.quiet;
+	srv.ccompat_prefix = cfg.ccompat_prefix;
+	srv.ccompat_landing = cfg.ccompat_landing;
 	hopt = (struct http_options){
 	    .host = cfg.host,
 	    .port = cfg.port,
@@ -115,6 +127,8 @@ int main(int argc, char **argv)
 out:
 	http_stop(http); /* waits for in-flight requests */
 	store_close(srv.store);
+	render_shutdown();
+	json_decref(srv.audit_settings);
 	free(token_path);
 	config_release(&cfg);
 	return status;

@@ -41,9 +41,15 @@ enum route_flag {
 	ROUTE_WRITE = 1 << 1,     /* needs a token: the admin's or one scoped to {d} */
 	ROUTE_ADMIN = 1 << 2,     /* needs the admin token */
 	ROUTE_PUBLIC = 1 << 3,    /* open even when reads need a token (--read-auth) */
-	ROUTE_CACHE = 1 << 4,     /* a GET whose 200 depends only on the store: cacheable */
+	ROUTE_CACHE = 1 << 4,     /* a read whose 200 depends only on the store (and the
+	                             request's target and body): cacheable; it writes nothing */
 	ROUTE_UI = 1 << 5,        /* the web catalog's pages and files, not part of the API: not
 	                             described in schemas/openapi.json (test_router skips them) */
+	ROUTE_CCOMPAT = 1 << 6,   /* the Confluent Schema Registry compatible API (h_ccompat.c),
+	                             mounted under the configured prefix; Confluent's documents
+	                             describe it, not schemas/openapi.json (test_router skips it) */
+	ROUTE_SHARED = 1 << 7,    /* a native route the Confluent-compatible API serves too
+	                             (/config): under its prefix as well */
 };
 
 struct request;

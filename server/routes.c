@@ -23,6 +23,44 @@
 #define P_PRODUCT "/domains/{d}/products/{p}"
 #define P_VERSIONS P_PRODUCT "/versions"
 
+/* The Confluent Schema Registry compatible API (h_ccompat.c). Writes take a token; the handler
+ * checks it may write the subject's domain. */
+#define CC_READ (ROUTE_CCOMPAT | ROUTE_CACHE)
+#define CC_WRITE (ROUTE_CCOMPAT | ROUTE_WRITE)
+#define CC_BODY (ROUTE_CCOMPAT | ROUTE_WRITE | ROUTE_JSON_BODY)
+/* reads that carry a schema: cached by their body too */
+#define CC_QUERY (ROUTE_CCOMPAT | ROUTE_JSON_BODY | ROUTE_CACHE)
+#define CC_SUBJECT "/subjects/{s}"
+#define CC_VERSION CC_SUBJECT "/versions/{v}"
+#define CCOMPAT_ROUTES                                                                             \
+	{HTTP_GET, "/subjects", h_cc_subject_list, CC_READ, 0},                                    \
+	    {HTTP_POST, CC_SUBJECT, h_cc_subject_lookup, CC_QUERY, 32 * MIB},                      \
+	    {HTTP_DELETE, CC_SUBJECT, h_cc_subject_delete, CC_WRITE, 0},                           \
+	    {HTTP_GET, CC_SUBJECT "/versions", h_cc_version_list, CC_READ, 0},                     \
+	    {HTTP_POST, CC_SUBJECT "/versions", h_cc_version_post, CC_BODY, 32 * MIB},             \
+	    {HTTP_GET, CC_VERSION, h_cc_version_get, CC_READ, 0},                                  \
+	    {HTTP_DELETE, CC_VERSION, h_cc_version_delete, CC_WRITE, 0},                           \
+	    {HTTP_GET, CC_VERSION "/schema", h_cc_version_schema, CC_READ, 0},                     \
+	    {HTTP_GET, CC_VERSION "/referencedby", h_cc_referenced_by, CC_READ, 0},                \
+	    {HTTP_GET, "/schemas/ids/{id}", h_cc_schema_get, CC_READ, 0},                          \
+	    {HTTP_GET, "/schemas/ids/{id}/schema", h_cc_schema_text, CC_READ, 0},                  \
+	    {HTTP_GET, "/schemas/ids/{id}/subjects", h_cc_schema_subjects, CC_READ, 0},            \
+	    {HTTP_GET, "/schemas/ids/{id}/versions", h_cc_schema_versions, CC_READ, 0},            \
+	    {HTTP_GET, "/schemas/types", h_cc_schema_types, CC_READ, 0},                           \
+	    {HTTP_POST, "/compatibility" CC_SUBJECT "/versions", h_cc_compat, CC_QUERY, 32 * MIB}, \
+	    {HTTP_POST, "/compatibility" CC_VERSION, h_cc_compat, CC_QUERY, 32 * MIB},             \
+	    {HTTP_GET, "/config/{s}", h_cc_config_get, CC_READ, 0},                                \
+	    {HTTP_PUT, "/config/{s}", h_cc_config_put, CC_BODY, 4 * KIB},                          \
+	    {HTTP_DELETE, "/config/{s}", h_cc_config_delete, CC_WRITE, 0},                         \
+	    {HTTP_GET, "/mode", h_cc_mode_get, CC_READ, 0},                                        \
+	    {HTTP_PUT, "/mode", h_cc_mode_put, ROUTE_CCOMPAT | ROUTE_ADMIN | ROUTE_JSON_BODY,      \
+	     4 * KIB},                                                                             \
+	    {HTTP_GET, "/mode/{s}", h_cc_mode_get, CC_READ, 0},                                    \
+	    {HTTP_DELETE, "/mode/{s}", h_cc_mode_delete, CC_WRITE, 0},                             \
+	    {                                                                                      \
+		HTTP_PUT, "/mode/{s}", h_cc_mode_put, CC_BODY, 4 * KIB                             \
+	}
+
 const struct route server_routes[] = {
     {HTTP_GET, "/", h_root, 0, 0},
     {HTTP_GET, "/healthz", h_healthz, ROUTE_PUBLIC, 0},
@@ -54,14 +92,24 @@ const struct route server_routes[] = {
     {HTTP_POST, P_DOMAIN "/tokens", h_token_create, ROUTE_JSON_BODY | ROUTE_ADMIN, 4 * KIB},
     {HTTP_DELETE, P_DOMAIN "/tokens/{id}", h_token_revoke, ROUTE_ADMIN, 0},
     {HTTP_GET, "/stats", h_stats, ROUTE_CACHE, 0},
-    {HTTP_GET, "/config", h_config_get, ROUTE_CACHE, 0},
-    {HTTP_PUT, "/config", h_config_put, ROUTE_JSON_BODY | ROUTE_ADMIN, 4 * KIB},
     {HTTP_GET, "/flows", h_flow_list, ROUTE_CACHE, 0},
     {HTTP_GET, "/flows/{id}", h_flow_get, ROUTE_CACHE, 0},
+    /* governance: not cached, their answers depend on today's date too */
+    {HTTP_GET, "/audit", h_audit, 0, 0},
+    {HTTP_POST, "/advice", h_advice, ROUTE_JSON_BODY, 64 * KIB},
+    {HTTP_GET, "/graph.dot", h_graph_dot, 0, 0},
+    {HTTP_GET, "/graph.svg", h_graph_svg, 0, 0},
     /* the web catalog: its files, and index.html for every page URL under /ui */
     {HTTP_GET, "/ui", h_web_page, ROUTE_UI | ROUTE_PUBLIC, 0},
     {HTTP_GET, "/ui/assets/{file}", h_web_asset, ROUTE_UI | ROUTE_PUBLIC, 0},
     {HTTP_GET, "/ui/{page...}", h_web_page, ROUTE_UI | ROUTE_PUBLIC, 0},
+    /* Shared with the Confluent-compatible API (the registry's default mode), then that API
+     * (h_ccompat.c): mounted at the root beside these routes, or under --ccompat-prefix.
+     * Keep this order: routes_begin takes the two APIs as slices of the table. */
+    {HTTP_GET, "/config", h_config_get, ROUTE_CACHE | ROUTE_SHARED, 0},
+    {HTTP_PUT, "/config", h_config_put, ROUTE_JSON_BODY | ROUTE_ADMIN | ROUTE_SHARED, 4 * KIB},
+    {HTTP_DELETE, "/config", h_config_delete, ROUTE_ADMIN | ROUTE_SHARED, 0},
+    CCOMPAT_ROUTES,
 };
 
 const size_t server_route_count = sizeof(server_routes) / sizeof(server_routes[0]);
@@ -71,9 +119,11 @@ const size_t server_route_count = sizeof(server_routes) / sizeof(server_routes[0
  * Reads dominate a registry's traffic, and each one costs SQLite a read transaction (file
  * locks, a WAL check). 200 answers of ROUTE_CACHE routes are therefore kept per worker thread
  * (no lock on the hot path; bounded in entries and bytes, freed when the thread ends), keyed
- * by the raw request target, and tagged with the write generation current before the store
- * was read. Every request on a route that may write bumps the generation once its handler
- * returned, i.e. after the store committed; an entry is served only while its tag is the
+ * by the raw request target (and, for the reads that carry a body, the Confluent API's schema
+ * lookups and compatibility checks, by the body too), and tagged with the write generation
+ * current before the store was read. Every request on a route that may write (any but a GET
+ * or a ROUTE_CACHE one) bumps the generation once its handler returned, i.e. after the store
+ * committed; an entry is served only while its tag is the
   * current generation. A read racing a write thus never serves what it cached: it read the
  * generation before the write's bump. This relies on drivewayd being the only writer of its
  * database, as the design has it (one drivewayd per SQLite file).
@@ -223,6 +273,17 @@ static void cache_put(const char *key, unsigned long long generation, const stru
 	*victim = e;
 }
 
+/* The cache key of req (malloc'd): its target, followed by its body when it has one; NULL
+ * when the answer is not to be cached (a body over CACHE_MAX_BODY, or holding a NUL). */
+static char *cache_key_new(const struct request *req)
+{
+	if (!req->body)
+		return xstrdup(req->target);
+	if (req->body_len > CACHE_MAX_BODY || memchr(req->body, '\0', req->body_len))
+		return NULL;
+	return xasprintf("%s\n%s", req->target, req->body);
+}
+
 /* The dispatcher -------------------------------------------------------------------------- */
 
 static void problem_code(struct request *req, struct response *res, int code, const char *detail)
@@ -319,14 +380,46 @@ static void no_route(struct request *req, struct response *res)
 	free(detail);
 }
 
-int routes_begin(struct request *req, struct response *res)
+/*
+ * The slice of the route table a path is matched against: all of it when the
+ * Confluent-compatible API is at the root; else the native routes (those before the first
+ * ROUTE_CCOMPAT one), or, for a path under the prefix, the shared and ROUTE_CCOMPAT routes
+ * (from the first ROUTE_SHARED one on), with *path past the prefix.
+ */
+static void routes_slice(const struct request *req, const char **path, const struct route **first,
+                         size_t *n)
 {
-	const struct route *r;
+	const char *prefix = req->srv->ccompat_prefix;
+	size_t len = prefix ? strlen(prefix) : 0, shared = 0, own = server_route_count;
+
+	*first = server_routes;
+	*n = server_route_count;
+	if (len == 0)
+		return;
+	while (own > 0 && (server_routes[own - 1].flags & ROUTE_CCOMPAT))
+		own--;
+	while (shared < own && !(server_routes[shared].flags & ROUTE_SHARED))
+		shared++;
+	if (strncmp(*path, prefix, len) == 0 && (*path)[len] == '/') {
+		*path += len;
+		*first = server_routes + shared;
+		*n = server_route_count - shared;
+	} else {
+		*n = own;
+	}
+}
+
+/* Checks the request and answers the dispatcher's errors (see server.h). */
+static int begin(struct request *req, struct response *res)
+{
+	const struct route *r, *table;
 	struct dw_error err = {0};
-	const char *cl;
+	const char *cl, *path = req->path;
+	size_t count;
 	int rc;
 
-	rc = router_match(server_routes, server_route_count, req->method, req->path, &req->match);
+	routes_slice(req, &path, &table, &count);
+	rc = router_match(table, count, req->method, path, &req->match);
 	/* PUT creates what its path names: an invalid name there is the body's problem too, and
 	 * the handler reports both as 422. Anywhere else nothing can exist at such a path. */
 	if (rc && !(rc == DW_INVALID && req->method == HTTP_PUT)) {
@@ -340,7 +433,9 @@ int routes_begin(struct request *req, struct response *res)
 		return 1;
 	}
 	if ((r->flags & ROUTE_JSON_BODY) &&
-	    !media_type_ok(request_header(req, "Content-Type"), req->method == HTTP_PATCH)) {
+	    !media_type_ok(request_header(req, "Content-Type"), req->method == HTTP_PATCH) &&
+	    !((r->flags & ROUTE_CCOMPAT) &&
+	      ccompat_media_type_ok(request_header(req, "Content-Type")))) {
 		const char *ct = request_header(req, "Content-Type");
 		char *detail;
 
@@ -371,6 +466,15 @@ int routes_begin(struct request *req, struct response *res)
 	return 0;
 }
 
+int routes_begin(struct request *req, struct response *res)
+{
+	int rc = begin(req, res);
+
+	if (rc)
+		ccompat_finish(req, res);
+	return rc;
+}
+
 void routes_too_large(struct request *req, struct response *res)
 {
 	char *detail = xasprintf("request body is larger than %zu bytes",
@@ -378,6 +482,7 @@ void routes_too_large(struct request *req, struct response *res)
 
 	response_problem(res, req, 413, dw_code_title(DW_TOO_LARGE), detail);
 	free(detail);
+	ccompat_finish(req, res);
 }
 
 /* Parses the body once for ROUTE_JSON_BODY routes. 0, or 1 when res holds the 400. */
@@ -453,14 +558,15 @@ static int etag_list_has(const char *list, const char *etag, int weak)
 	return 0;
 }
 
-void routes_finish(struct request *req, struct response *res)
+/* Runs the handler (see server.h). */
+static void finish(struct request *req, struct response *res)
 {
 	const struct route *r = req->match.route;
 	struct dw_error err = {0};
 	const char *inm, *etag;
 	int rc;
 
-	if (r->method != HTTP_GET) {
+	if (r->method != HTTP_GET && !(r->flags & ROUTE_CACHE)) {
 		if (!((r->flags & ROUTE_JSON_BODY) && parse_body(req, res))) {
 			rc = r->handler(req, res, &err);
 			if (rc < 0)
@@ -472,15 +578,23 @@ void routes_finish(struct request *req, struct response *res)
 	}
 	if (r->flags & ROUTE_CACHE) {
 		unsigned long long generation = atomic_load(&cache_generation);
+		char *key = cache_key_new(req);
 
-		if (!cache_get(req->target, generation, res)) {
+		if (!key || !cache_get(key, generation, res)) {
+			if ((r->flags & ROUTE_JSON_BODY) && parse_body(req, res)) {
+				free(key);
+				return;
+			}
 			rc = r->handler(req, res, &err);
 			if (rc < 0) {
 				problem_code(req, res, rc, err.message);
+				free(key);
 				return;
 			}
-			cache_put(req->target, generation, res);
+			if (key)
+				cache_put(key, generation, res);
 		}
+		free(key);
 	} else {
 		rc = r->handler(req, res, &err);
 		if (rc < 0) {
@@ -488,12 +602,18 @@ void routes_finish(struct request *req, struct response *res)
 			return;
 		}
 	}
-	if (res->status != 200)
+	if (res->status != 200 || r->method != HTTP_GET)
 		return;
 	inm = request_header(req, "If-None-Match");
 	etag = response_header_get(res, "ETag");
 	if (inm && etag && etag_list_has(inm, etag, 1))
 		response_body(res, 304, NULL, NULL, 0);
+}
+
+void routes_finish(struct request *req, struct response *res)
+{
+	finish(req, res);
+	ccompat_finish(req, res);
 }
 
 /* Helpers for handlers -------------------------------------------------------------------- */

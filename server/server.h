@@ -27,6 +27,11 @@ struct server {
 	struct store *store;
 	int read_auth; /* reads need a token too */
 	int quiet;     /* no per-request log line */
+	json_t *audit_settings; /* --audit-config: {"config"?, "suppressions"?}, or NULL;
+	                           read-only (landscape.h copies it into each landscape) */
+	const char *ccompat_prefix;  /* where the Confluent-compatible API is mounted: "" (the
+	                                root) or "/seg..." without a trailing slash; borrowed */
+	const char *ccompat_landing; /* the domain of subjects no product claims; borrowed */
 };
 
 /* The route table (routes.c). */
@@ -117,10 +122,53 @@ int h_product_compat_put(struct request *req, struct response *res, struct dw_er
 int h_product_compat_delete(struct request *req, struct response *res, struct dw_error *err);
 int h_compat_check(struct request *req, struct response *res, struct dw_error *err);
 int h_version_changes(struct request *req, struct response *res, struct dw_error *err);
+int h_config_delete(struct request *req, struct response *res, struct dw_error *err);
 /* h_flows.c */
 int h_flow_list(struct request *req, struct response *res, struct dw_error *err);
 int h_flow_get(struct request *req, struct response *res, struct dw_error *err);
 int h_product_consumers(struct request *req, struct response *res, struct dw_error *err);
+
+/* h_audit.c: the governance audit of the whole registry */
+int h_audit(struct request *req, struct response *res, struct dw_error *err);
+/* h_advice.c: the pattern advisor for one consumer relationship */
+int h_advice(struct request *req, struct response *res, struct dw_error *err);
+/* h_graph.c: the landscape picture */
+int h_graph_dot(struct request *req, struct response *res, struct dw_error *err);
+int h_graph_svg(struct request *req, struct response *res, struct dw_error *err);
+
+/* h_ccompat*.c: the Confluent Schema Registry compatible API (ROUTE_CCOMPAT routes) */
+int h_cc_subject_list(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_subject_lookup(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_subject_delete(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_version_list(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_version_post(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_version_get(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_version_delete(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_version_schema(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_schema_get(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_schema_text(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_schema_subjects(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_schema_versions(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_schema_types(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_compat(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_config_get(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_config_put(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_config_delete(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_mode_get(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_mode_put(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_mode_delete(struct request *req, struct response *res, struct dw_error *err);
+int h_cc_referenced_by(struct request *req, struct response *res, struct dw_error *err);
+/* 1 when req is one for the Confluent-compatible API: a ROUTE_CCOMPAT route, a path under its
+ * prefix, or a shared route asked for with a schemaregistry media type. */
+int ccompat_request(const struct request *req);
+/* 1 for the request media types Confluent accepts besides JSON ones: application/octet-stream. */
+int ccompat_media_type_ok(const char *content_type);
+/* For a request to the Confluent-compatible API (a ROUTE_CCOMPAT route, a path under its
+ * prefix, or a shared route asked for with a schemaregistry media type): turns a problem
+ * document into Confluent's {"error_code", "message"} and sets the negotiated media type
+ * (application/vnd.schemaregistry.v1+json unless Accept prefers another JSON one). Runs on
+ * every answer the dispatcher gives; a no-op for other requests. */
+void ccompat_finish(struct request *req, struct response *res);
 
 /* Shared between resources ---------------------------------------------------------------- */
 
@@ -137,6 +185,16 @@ int server_product_patch(struct request *req, struct response *res, const char *
 int server_version_body(struct request *req, struct response *res, const json_t *product,
                         int with_mode, enum dw_format *fmt, enum dw_mode *mode,
                         struct dw_error *err);
+
+/* h_versions.c: registers contract (valid, of format fmt) as the next version of live product
+ * d/p unless a version has the same canonical fingerprint (*result STORE_UNCHANGED, *number
+ * that version); a new one must keep mode with the versions before it, else DW_CONFLICT with
+ * the verdict's members in res (server_verdict_refuse). skip_hidden (the Confluent API):
+ * soft-deleted versions neither count as the same contract nor are compared. */
+int server_version_add(struct request *req, struct response *res, const char *d, const char *p,
+                       enum dw_format fmt, const json_t *contract, enum dw_mode mode,
+                       int skip_hidden, int *number, enum store_result *result,
+                       struct dw_error *err);
 
 /* h_compat.c: the effective mode of a product document: its spec.compatibility, else the
  * registry's default. *source (may be NULL) is "product" or "registry". */
@@ -160,10 +218,11 @@ struct server_verdict {
 
 /* Compares contract (valid, of format fmt) with live product d/p's versions under mode: the
  * latest, or every one for *_TRANSITIVE modes; none when it has no versions (compatible).
- * DW_CONFLICT when earlier versions have another format (unless NONE). */
+ * skip_hidden (the Confluent API): soft-deleted versions are left out. DW_CONFLICT when earlier
+ * versions have another format (unless NONE). */
 int server_compat_check(struct request *req, const char *d, const char *p, enum dw_format fmt,
-                        const json_t *contract, enum dw_mode mode, struct server_verdict *v,
-                        struct dw_error *err);
+                        const json_t *contract, enum dw_mode mode, int skip_hidden,
+                        struct server_verdict *v, struct dw_error *err);
 /* Puts an incompatible verdict's members ("mode", "changes", "impact", "errors") into res for
  * the 409 problem the handler then reports. */
 void server_verdict_refuse(struct response *res, struct server_verdict *v);

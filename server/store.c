@@ -118,6 +118,69 @@ static const char *const migrations[] = {
     "CREATE TABLE config ("
     "  key TEXT PRIMARY KEY,"
     "  value TEXT NOT NULL) WITHOUT ROWID;",
+    /* 4: the Confluent-compatible API. Global schema ids, one per (format, canonical
+     * fingerprint), numbered in registration order; soft-deleted versions; subjects bound to
+     * the products created for them. A version may be deleted (permanently) only once it was
+     * soft-deleted: the trigger keeps every other version immutable. */
+    "CREATE TABLE schema_ids ("
+    "  id INTEGER PRIMARY KEY,"
+    "  format TEXT NOT NULL,"
+    "  fingerprint TEXT NOT NULL,"
+    "  UNIQUE (format, fingerprint));"
+    "INSERT INTO schema_ids (format, fingerprint) SELECT format, fingerprint FROM versions"
+    "  GROUP BY format, fingerprint ORDER BY min(id);"
+    "CREATE INDEX versions_fingerprint ON versions(fingerprint);"
+    "CREATE INDEX products_topic ON products(json_extract(doc, '$.spec.topic'));"
+    "CREATE TABLE versions_hidden ("
+    "  version_id INTEGER PRIMARY KEY"
+    "    REFERENCES versions(id) DEFERRABLE INITIALLY DEFERRED,"
+    "  hidden_at INTEGER NOT NULL);"
+    "CREATE TABLE subjects ("
+    "  subject TEXT PRIMARY KEY,"
+    "  product_id INTEGER NOT NULL UNIQUE REFERENCES products(id)) WITHOUT ROWID;"
+    "DROP TRIGGER versions_no_delete;"
+    "CREATE TRIGGER versions_no_delete BEFORE DELETE ON versions"
+    "  WHEN NOT EXISTS (SELECT 1 FROM versions_hidden h WHERE h.version_id = OLD.id)"
+    "  BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;",
+    /* 5: Confluent's registration of a schema whose only version under the subject is
+     * soft-deleted makes a new version of the same schema: versions drops its
+     * UNIQUE (product_id, fingerprint) (SQLite rebuilds the table for that; the implicit
+     * delete of DROP TABLE fires no trigger, and versions_hidden is emptied first so that no
+     * foreign key dangles). version_floor keeps the number of a permanently deleted latest
+     * version, which is never given again. */
+    "CREATE TABLE versions_copy AS SELECT * FROM versions;"
+    "CREATE TABLE hidden_copy AS SELECT * FROM versions_hidden;"
+    "DELETE FROM versions_hidden;"
+    "DROP TABLE versions;"
+    "CREATE TABLE versions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  product_id INTEGER NOT NULL REFERENCES products(id),"
+    "  number INTEGER NOT NULL CHECK (number >= 1),"
+    "  format TEXT NOT NULL,"
+    "  media_type TEXT NOT NULL,"
+    "  contract TEXT NOT NULL,"
+    "  fingerprint TEXT NOT NULL,"
+    "  created_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  changes TEXT,"
+    "  UNIQUE (product_id, number));"
+    "INSERT INTO versions (id, product_id, number, format, media_type, contract, fingerprint,"
+    "  created_by, created_at, changes) SELECT id, product_id, number, format, media_type,"
+    "  contract, fingerprint, created_by, created_at, changes FROM versions_copy;"
+    "INSERT INTO versions_hidden (version_id, hidden_at)"
+    "  SELECT version_id, hidden_at FROM hidden_copy;"
+    "DROP TABLE versions_copy;"
+    "DROP TABLE hidden_copy;"
+    "CREATE INDEX versions_fingerprint ON versions(fingerprint);"
+    "CREATE INDEX versions_product_fingerprint ON versions(product_id, fingerprint);"
+    "CREATE TRIGGER versions_no_update BEFORE UPDATE ON versions"
+    "  BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;"
+    "CREATE TRIGGER versions_no_delete BEFORE DELETE ON versions"
+    "  WHEN NOT EXISTS (SELECT 1 FROM versions_hidden h WHERE h.version_id = OLD.id)"
+    "  BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;"
+    "CREATE TABLE version_floor ("
+    "  product_id INTEGER PRIMARY KEY REFERENCES products(id),"
+    "  number INTEGER NOT NULL);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -149,6 +212,8 @@ static const char *const migrations[] = {
 #define FLOW_FILTERS                                                                               \
 	" AND (?4 IS NULL OR (cd.name = ?4 AND cp.name = ?5)) AND (?6 IS NULL OR f.pattern = ?6)" \
 	" ORDER BY f.id LIMIT ?7"
+/* 1 when version v is soft-deleted */
+#define VERSION_HIDDEN "EXISTS (SELECT 1 FROM versions_hidden h WHERE h.version_id = v.id)"
 /* number ?2, or the latest when ?2 is 0 */
 #define VERSION_NUMBER                                                                             \
 	" WHERE product_id = ?1 AND number = CASE WHEN ?2 = 0"                                     \
@@ -181,6 +246,7 @@ enum stmt_id {
 	S_STATS_RECENT,
 	S_VERSION_BY_FP,
 	S_VERSION_NEXT,
+	S_FLOOR_RAISE,
 	S_VERSION_INSERT,
 	S_VERSION_GET,
 	S_VERSION_CONTRACT,
@@ -204,6 +270,22 @@ enum stmt_id {
 	S_FLOW_GET,
 	S_FLOW_LIST,
 	S_FLOW_LIST_PROVIDER,
+	S_READ_BEGIN,
+	S_LANDSCAPE_DOMAINS,
+	S_LANDSCAPE_PRODUCTS,
+	S_CONFIG_DELETE,
+	S_SCHEMA_ID_ADD,
+	S_SCHEMA_ID_GET,
+	S_SCHEMA_BY_ID,
+	S_SCHEMA_USES,
+	S_CC_VERSIONS,
+	S_VERSION_ROW_ID,
+	S_HIDE,
+	S_UNHIDE,
+	S_VERSION_PURGE,
+	S_SUBJECT_BIND,
+	S_SUBJECT_PRODUCTS,
+	S_SUBJECT_LIST,
 	S_COUNT
 };
 
@@ -254,10 +336,19 @@ static const char *const stmt_sql[S_COUNT] = {
                        " FROM versions v JOIN products p ON p.id = v.product_id"
                        " JOIN domains d ON d.id = p.domain_id WHERE p.deleted_at IS NULL"
                        " ORDER BY v.id DESC LIMIT ?1",
-    [S_VERSION_BY_FP] = "SELECT number FROM versions"
-                        " WHERE product_id = ?1 AND fingerprint = ?2",
-    [S_VERSION_NEXT] = "SELECT coalesce(max(number), 0) + 1 FROM versions"
-                       " WHERE product_id = ?1",
+    /* the latest version with fingerprint ?2; ?3: soft-deleted ones do not count */
+    [S_VERSION_BY_FP] = "SELECT number FROM versions v"
+                        " WHERE product_id = ?1 AND fingerprint = ?2 AND (?3 = 0 OR NOT EXISTS"
+                        " (SELECT 1 FROM versions_hidden h WHERE h.version_id = v.id))"
+                        " ORDER BY number DESC LIMIT 1",
+    /* the latest version's number + 1, and the next number to give (past a permanently
+     * deleted latest version) */
+    [S_VERSION_NEXT] = "SELECT coalesce(max(number), 0) + 1, max(coalesce(max(number), 0),"
+                       " coalesce((SELECT number FROM version_floor WHERE product_id = ?1), 0))"
+                       " + 1 FROM versions WHERE product_id = ?1",
+    [S_FLOOR_RAISE] = "INSERT INTO version_floor (product_id, number) VALUES (?1, ?2)"
+                      " ON CONFLICT (product_id) DO UPDATE"
+                      " SET number = max(number, excluded.number)",
     [S_VERSION_INSERT] = "INSERT INTO versions (product_id, number, format, media_type,"
                          " contract, fingerprint, created_by, created_at, changes)"
                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -281,10 +372,16 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_CONFIG_GET] = "SELECT value FROM config WHERE key = ?1",
     [S_CONFIG_PUT] = "INSERT INTO config (key, value) VALUES (?1, ?2)"
                      " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    [S_VERSION_TEXTS] = "SELECT number, format, contract FROM versions WHERE product_id = ?1"
-                        " ORDER BY number",
-    [S_VERSION_LATEST_TEXT] = "SELECT number, format, contract FROM versions"
-                              " WHERE product_id = ?1 ORDER BY number DESC LIMIT 1",
+    [S_VERSION_TEXTS] = "SELECT number, format, contract, " VERSION_HIDDEN " FROM versions v"
+                        " WHERE product_id = ?1 ORDER BY number",
+    /* the latest version and the latest one not soft-deleted (one row when they are one) */
+    [S_VERSION_LATEST_TEXT] = "SELECT number, format, contract, " VERSION_HIDDEN
+                              " FROM versions v WHERE product_id = ?1"
+                              " AND (number = (SELECT max(number) FROM versions"
+                              " WHERE product_id = ?1) OR number = (SELECT max(w.number)"
+                              " FROM versions w WHERE w.product_id = ?1 AND NOT EXISTS"
+                              " (SELECT 1 FROM versions_hidden h WHERE h.version_id = w.id)))"
+                              " ORDER BY number",
     [S_FLOW_MARK] = "UPDATE flows SET position = -1 WHERE consumer_id = ?1",
     [S_FLOW_UPSERT] = "INSERT INTO flows (consumer_id, provider_domain, provider_name, pattern,"
                       " position, entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
@@ -297,6 +394,64 @@ static const char *const stmt_sql[S_COUNT] = {
                              " AND f.provider_name = ?3))" FLOW_FILTERS,
     [S_FLOW_LIST_PROVIDER] = FLOW_ROW " WHERE f.provider_domain = ?2 AND f.provider_name = ?3"
                                       " AND f.id > ?1" FLOW_FILTERS,
+    [S_READ_BEGIN] = "BEGIN DEFERRED",
+    [S_LANDSCAPE_DOMAINS] = DOMAIN_ROW " ORDER BY d.name",
+    [S_LANDSCAPE_PRODUCTS] = PRODUCT_ROW " WHERE p.deleted_at IS NULL ORDER BY d.name, p.name",
+    [S_CONFIG_DELETE] = "DELETE FROM config WHERE key = ?1",
+    [S_SCHEMA_ID_ADD] = "INSERT OR IGNORE INTO schema_ids (format, fingerprint) VALUES (?1, ?2)",
+    [S_SCHEMA_ID_GET] = "SELECT id FROM schema_ids WHERE format = ?1 AND fingerprint = ?2",
+    [S_SCHEMA_BY_ID] = "SELECT s.format, (SELECT v.contract FROM versions v"
+                       " WHERE v.fingerprint = s.fingerprint AND v.format = s.format"
+                       " ORDER BY v.id LIMIT 1) FROM schema_ids s WHERE s.id = ?1",
+    [S_SCHEMA_USES] = "SELECT d.name, p.name, v.number,"
+                      " EXISTS (SELECT 1 FROM versions_hidden h WHERE h.version_id = v.id)"
+                      " FROM schema_ids s JOIN versions v ON v.fingerprint = s.fingerprint"
+                      " AND v.format = s.format JOIN products p ON p.id = v.product_id"
+                      " JOIN domains d ON d.id = p.domain_id"
+                      " WHERE s.id = ?1 AND p.deleted_at IS NULL ORDER BY d.name, p.name, v.number",
+    [S_CC_VERSIONS] = "SELECT v.number, s.id, v.format,"
+                      " EXISTS (SELECT 1 FROM versions_hidden h WHERE h.version_id = v.id)"
+                      " FROM versions v JOIN schema_ids s ON s.format = v.format"
+                      " AND s.fingerprint = v.fingerprint WHERE v.product_id = ?1"
+                      " ORDER BY v.number",
+    [S_VERSION_ROW_ID] = "SELECT v.id, EXISTS (SELECT 1 FROM versions_hidden h"
+                         " WHERE h.version_id = v.id) FROM versions v"
+                         " WHERE v.product_id = ?1 AND v.number = ?2",
+    [S_HIDE] = "INSERT OR IGNORE INTO versions_hidden (version_id, hidden_at) VALUES (?1, ?2)",
+    [S_UNHIDE] = "DELETE FROM versions_hidden WHERE version_id = ?1",
+    [S_VERSION_PURGE] = "DELETE FROM versions WHERE id = ?1",
+    [S_SUBJECT_BIND] = "INSERT INTO subjects (subject, product_id) VALUES (?1, ?2)"
+                       " ON CONFLICT (subject) DO UPDATE SET product_id = excluded.product_id",
+    /* the product bound to subject ?1, then the unbound topic products of topic ?2 (its
+     * spec.topic, or by default "<domain>.<name>": ?3 and ?4); three searches by index
+     * (products_topic, then the product's name), never a scan of the topic products */
+    [S_SUBJECT_PRODUCTS] = "SELECT d.name, p.name, 1 FROM subjects b"
+                           " JOIN products p ON p.id = b.product_id"
+                           " JOIN domains d ON d.id = p.domain_id"
+                           " WHERE b.subject = ?1 AND p.deleted_at IS NULL"
+                           " UNION ALL"
+                           " SELECT d.name, p.name, 0 FROM products p"
+                           " JOIN domains d ON d.id = p.domain_id"
+                           " WHERE json_extract(p.doc, '$.spec.topic') = ?2"
+                           " AND p.deleted_at IS NULL AND p.kind = 'topic'"
+                           " AND NOT EXISTS (SELECT 1 FROM subjects b WHERE b.product_id = p.id)"
+                           " UNION ALL"
+                           " SELECT d.name, p.name, 0 FROM domains d"
+                           " JOIN products p ON p.domain_id = d.id"
+                           " WHERE d.name = ?3 AND p.name = ?4"
+                           " AND json_extract(p.doc, '$.spec.topic') IS NULL"
+                           " AND p.deleted_at IS NULL AND p.kind = 'topic'"
+                           " AND NOT EXISTS (SELECT 1 FROM subjects b WHERE b.product_id = p.id)",
+    [S_SUBJECT_LIST] = "SELECT d.name, p.name, b.subject,"
+                       " coalesce(json_extract(p.doc, '$.spec.topic'), d.name || '.' || p.name),"
+                       " (SELECT count(*) FROM versions v WHERE v.product_id = p.id"
+                       " AND NOT EXISTS (SELECT 1 FROM versions_hidden h"
+                       " WHERE h.version_id = v.id)),"
+                       " (SELECT count(*) FROM versions v WHERE v.product_id = p.id)"
+                       " FROM products p JOIN domains d ON d.id = p.domain_id"
+                       " LEFT JOIN subjects b ON b.product_id = p.id"
+                       " WHERE p.deleted_at IS NULL AND (b.subject IS NOT NULL OR p.kind = 'topic')"
+                       " ORDER BY d.name, p.name",
 };
 
 /* Product listing: one statement per combination of filters present, built from fixed
@@ -1621,17 +1776,17 @@ int store_product_delete(struct store *st, const char *domain, const char *name,
 
 static int version_add_tx(struct conn *c, const char *domain, const char *product,
                           const struct store_version_in *in, const char *changes,
-                          int expect_number, int *number, enum store_result *result,
-                          struct dw_error *err)
+                          int skip_hidden, int expect_number, int *number,
+                          enum store_result *result, struct dw_error *err)
 {
 	sqlite3_stmt *s = NULL;
-	long long id, next;
+	long long id, next, after;
 	int rc;
 
 	if ((rc = product_live_id(c, domain, product, &id, NULL, err)))
 		return rc;
 	if ((rc = prep(c, S_VERSION_BY_FP, &s, err)) ||
-	    (rc = bindf(c, s, err, "It", id, in->fingerprint)))
+	    (rc = bindf(c, s, err, "Iti", id, in->fingerprint, skip_hidden)))
 		return rc;
 	if ((rc = step(c, s, err)) < 0)
 		return rc;
@@ -1646,19 +1801,24 @@ static int version_add_tx(struct conn *c, const char *domain, const char *produc
 		return rc;
 	if ((rc = step(c, s, err)) < 0)
 		return rc;
-	next = sqlite3_column_int64(s, 0);
+	after = sqlite3_column_int64(s, 0);
+	next = sqlite3_column_int64(s, 1);
 	done(s);
 	if (next > INT_MAX)
 		return dw_error_set(err, DW_CONFLICT, "product '%s/%s' has too many versions",
 		                    domain, product);
-	if (expect_number > 0 && next != expect_number)
+	if (expect_number > 0 && after != expect_number)
 		return dw_error_set(err, DW_PRECONDITION,
 		                    "product '%s/%s' got version %lld while version %d was checked",
-		                    domain, product, next - 1, expect_number);
+		                    domain, product, after - 1, expect_number);
 	if ((rc = prep(c, S_VERSION_INSERT, &s, err)) ||
 	    (rc = bindf(c, s, err, "IItttttIt", id, next, in->format, in->media_type, in->contract,
 	                in->fingerprint, in->created_by, now_unix(), changes)) ||
 	    (rc = run(c, s, err)))
+		return rc;
+	/* the schema's global id, at its first registration under any product */
+	if ((rc = prep(c, S_SCHEMA_ID_ADD, &s, err)) ||
+	    (rc = bindf(c, s, err, "tt", in->format, in->fingerprint)) || (rc = run(c, s, err)))
 		return rc;
 	/* the new version is the latest: search now sees its fields */
 	if ((rc = product_fields_write(c, id, in->fields, err)))
@@ -1675,9 +1835,9 @@ int store_version_add(struct store *st, const char *domain, const char *product,
 	return store_version_add_next(st, domain, product, in, 0, number, result, err);
 }
 
-int store_version_add_next(struct store *st, const char *domain, const char *product,
-                           const struct store_version_in *in, int expect_number, int *number,
-                           enum store_result *result, struct dw_error *err)
+static int version_add(struct store *st, const char *domain, const char *product,
+                       const struct store_version_in *in, int skip_hidden, int expect_number,
+                       int *number, enum store_result *result, struct dw_error *err)
 {
 	enum store_result res = STORE_UNCHANGED;
 	char *changes = NULL;
@@ -1696,7 +1856,8 @@ int store_version_add_next(struct store *st, const char *domain, const char *pro
 			                    "version changes cannot be serialized");
 	}
 	if ((rc = conn_get(st, &c, err)) == 0 && (rc = tx_begin(c, err)) == 0) {
-		rc = version_add_tx(c, domain, product, in, changes, expect_number, &n, &res, err);
+		rc = version_add_tx(c, domain, product, in, changes, skip_hidden, expect_number, &n,
+		                    &res, err);
 		rc = tx_end(c, rc, err);
 	}
 	free(changes);
@@ -1707,6 +1868,20 @@ int store_version_add_next(struct store *st, const char *domain, const char *pro
 	if (result)
 		*result = res;
 	return 0;
+}
+
+int store_version_add_next(struct store *st, const char *domain, const char *product,
+                           const struct store_version_in *in, int expect_number, int *number,
+                           enum store_result *result, struct dw_error *err)
+{
+	return version_add(st, domain, product, in, 0, expect_number, number, result, err);
+}
+
+int store_version_add_shown(struct store *st, const char *domain, const char *product,
+                            const struct store_version_in *in, int expect_number, int *number,
+                            enum store_result *result, struct dw_error *err)
+{
+	return version_add(st, domain, product, in, 1, expect_number, number, result, err);
 }
 
 /* A VERSION_ROW as {"product","version","format","mediaType","fingerprint","createdAt",
@@ -1904,10 +2079,261 @@ int store_config_put(struct store *st, const char *key, const char *value, struc
 	return tx_end(c, rc, err);
 }
 
+int store_config_delete(struct store *st, const char *key, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = conn_get(st, &c, err)) || (rc = tx_begin(c, err)))
+		return rc;
+	if (!(rc = prep(c, S_CONFIG_DELETE, &s, err)) &&
+	    !(rc = bindf(c, s, err, "t", key ? key : "")))
+		rc = run(c, s, err);
+	return tx_end(c, rc, err);
+}
+
+/* The Confluent-compatible API's view ------------------------------------------------------- */
+
+int store_schema_id(struct store *st, const char *format, const char *fingerprint,
+                    long long *id, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*id = 0;
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_SCHEMA_ID_GET, &s, err)) ||
+	    (rc = bindf(c, s, err, "tt", format ? format : "", fingerprint ? fingerprint : "")))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	if (rc == 1)
+		*id = sqlite3_column_int64(s, 0);
+	done(s);
+	return rc == 1 ? 0 : dw_error_set(err, DW_NOT_FOUND, "schema not found");
+}
+
+int store_schema_get(struct store *st, long long id, char **format, char **text,
+                     struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*format = *text = NULL;
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_SCHEMA_BY_ID, &s, err)) ||
+	    (rc = bindf(c, s, err, "I", id)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	if (rc == 1 && col_text(s, 1)) {
+		*format = xstrdup(col_text(s, 0) ? col_text(s, 0) : "");
+		*text = xstrdup(col_text(s, 1));
+	}
+	done(s);
+	return *text ? 0 : dw_error_set(err, DW_NOT_FOUND, "schema %lld not found", id);
+}
+
+int store_schema_uses(struct store *st, long long id, json_t **items, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*items = NULL;
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_SCHEMA_USES, &s, err)) ||
+	    (rc = bindf(c, s, err, "I", id)))
+		return rc;
+	*items = xjson(json_array());
+	while ((rc = step(c, s, err)) == 1)
+		jappend(*items, json_pack("{s:s, s:s, s:I, s:b}", "domain", col_text(s, 0),
+		                          "product", col_text(s, 1), "version",
+		                          (json_int_t)sqlite3_column_int64(s, 2), "hidden",
+		                          sqlite3_column_int(s, 3)));
+	done(s);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+int store_subject_versions(struct store *st, const char *domain, const char *product,
+                           json_t **items, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	long long pid;
+	int rc;
+
+	*items = NULL;
+	if ((rc = conn_get(st, &c, err)) ||
+	    (rc = product_live_id(c, domain ? domain : "", product ? product : "", &pid, NULL,
+	                          err)))
+		return rc;
+	if ((rc = prep(c, S_CC_VERSIONS, &s, err)) || (rc = bindf(c, s, err, "I", pid)))
+		return rc;
+	*items = xjson(json_array());
+	while ((rc = step(c, s, err)) == 1)
+		jappend(*items, json_pack("{s:I, s:I, s:s, s:b}", "version",
+		                          (json_int_t)sqlite3_column_int64(s, 0), "id",
+		                          (json_int_t)sqlite3_column_int64(s, 1), "format",
+		                          col_text(s, 2) ? col_text(s, 2) : "", "hidden",
+		                          sqlite3_column_int(s, 3)));
+	done(s);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+static int version_hide_tx(struct conn *c, const char *domain, const char *product, int number,
+                           enum store_hide how, struct dw_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	long long pid, vid;
+	int rc, hidden;
+
+	if ((rc = product_live_id(c, domain, product, &pid, NULL, err)))
+		return rc;
+	if ((rc = prep(c, S_VERSION_ROW_ID, &s, err)) || (rc = bindf(c, s, err, "Ii", pid, number)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	if (rc == 0) {
+		done(s);
+		return version_missing(domain, product, number, err);
+	}
+	vid = sqlite3_column_int64(s, 0);
+	hidden = sqlite3_column_int(s, 1);
+	done(s);
+	switch (how) {
+	case STORE_HIDE:
+		if ((rc = prep(c, S_HIDE, &s, err)) ||
+		    (rc = bindf(c, s, err, "II", vid, now_unix())))
+			return rc;
+		return run(c, s, err);
+	case STORE_UNHIDE:
+		if ((rc = prep(c, S_UNHIDE, &s, err)) || (rc = bindf(c, s, err, "I", vid)))
+			return rc;
+		return run(c, s, err);
+	case STORE_PURGE:
+		if (!hidden)
+			return dw_error_set(err, DW_PRECONDITION,
+			                    "version %d of product '%s/%s' was not soft-deleted "
+			                    "first",
+			                    number, domain, product);
+		if ((rc = prep(c, S_VERSION_PURGE, &s, err)) || (rc = bindf(c, s, err, "I", vid)) ||
+		    (rc = run(c, s, err)))
+			return rc;
+		/* its number is never given again */
+		if ((rc = prep(c, S_FLOOR_RAISE, &s, err)) ||
+		    (rc = bindf(c, s, err, "Ii", pid, number)) || (rc = run(c, s, err)))
+			return rc;
+		if ((rc = prep(c, S_UNHIDE, &s, err)) || (rc = bindf(c, s, err, "I", vid)))
+			return rc;
+		return run(c, s, err);
+	}
+	return dw_error_set(err, DW_INTERNAL, "unknown version visibility change");
+}
+
+int store_version_hide(struct store *st, const char *domain, const char *product, int number,
+                       enum store_hide how, struct dw_error *err)
+{
+	struct conn *c;
+	int rc;
+
+	if ((rc = conn_get(st, &c, err)) || (rc = tx_begin(c, err)))
+		return rc;
+	rc = version_hide_tx(c, domain ? domain : "", product ? product : "", number, how, err);
+	return tx_end(c, rc, err);
+}
+
+int store_subject_bind(struct store *st, const char *subject, const char *domain,
+                       const char *product, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	long long pid;
+	int rc;
+
+	if ((rc = conn_get(st, &c, err)) || (rc = tx_begin(c, err)))
+		return rc;
+	rc = product_live_id(c, domain ? domain : "", product ? product : "", &pid, NULL, err);
+	if (!rc && !(rc = prep(c, S_SUBJECT_BIND, &s, err)) &&
+	    !(rc = bindf(c, s, err, "tI", subject ? subject : "", pid)))
+		rc = run(c, s, err);
+	return tx_end(c, rc, err);
+}
+
+int store_subject_products(struct store *st, const char *subject, const char *topic,
+                           json_t **items, struct dw_error *err)
+{
+	char domain[64] = "";
+	const char *name = "", *dot = topic ? strchr(topic, '.') : NULL;
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*items = NULL;
+	/* a default topic is "<domain>.<name>", and domain names hold no dot */
+	if (dot && (size_t)(dot - topic) < sizeof(domain)) {
+		memcpy(domain, topic, (size_t)(dot - topic));
+		domain[dot - topic] = '\0';
+		name = dot + 1;
+	}
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_SUBJECT_PRODUCTS, &s, err)) ||
+	    (rc = bindf(c, s, err, "tttt", subject ? subject : "", topic ? topic : "", domain,
+	                name)))
+		return rc;
+	*items = xjson(json_array());
+	while ((rc = step(c, s, err)) == 1)
+		jappend(*items, json_pack("{s:s, s:s, s:b}", "domain", col_text(s, 0), "product",
+		                          col_text(s, 1), "bound", sqlite3_column_int(s, 2)));
+	done(s);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+int store_subject_list(struct store *st, json_t **items, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*items = NULL;
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_SUBJECT_LIST, &s, err)))
+		return rc;
+	*items = xjson(json_array());
+	while ((rc = step(c, s, err)) == 1)
+		jappend(*items, json_pack("{s:s, s:s, s:o, s:s, s:I, s:I}", "domain",
+		                          col_text(s, 0), "product", col_text(s, 1), "subject",
+		                          col_string(s, 2),
+		                          "topic", col_text(s, 3) ? col_text(s, 3) : "", "live",
+		                          (json_int_t)sqlite3_column_int64(s, 4), "all",
+		                          (json_int_t)sqlite3_column_int64(s, 5)));
+	done(s);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+		return rc;
+	}
+	return 0;
+}
+
 /* Contracts for compatibility checks -------------------------------------------------------- */
 
-int store_version_find(struct store *st, const char *domain, const char *product,
-                       const char *fingerprint, int *number, struct dw_error *err)
+static int version_find(struct store *st, const char *domain, const char *product,
+                        const char *fingerprint, int skip_hidden, int *number,
+                        struct dw_error *err)
 {
 	struct conn *c;
 	sqlite3_stmt *s = NULL;
@@ -1921,7 +2347,7 @@ int store_version_find(struct store *st, const char *domain, const char *product
 	    (rc = product_live_id(c, domain, product, &id, NULL, err)))
 		return rc;
 	if ((rc = prep(c, S_VERSION_BY_FP, &s, err)) ||
-	    (rc = bindf(c, s, err, "It", id, fingerprint ? fingerprint : "")))
+	    (rc = bindf(c, s, err, "Iti", id, fingerprint ? fingerprint : "", skip_hidden)))
 		return rc;
 	if ((rc = step(c, s, err)) < 0)
 		return rc;
@@ -1933,6 +2359,18 @@ int store_version_find(struct store *st, const char *domain, const char *product
 		                    "product '%s/%s' has no version with fingerprint '%s'", domain,
 		                    product, fingerprint ? fingerprint : "");
 	return 0;
+}
+
+int store_version_find(struct store *st, const char *domain, const char *product,
+                       const char *fingerprint, int *number, struct dw_error *err)
+{
+	return version_find(st, domain, product, fingerprint, 0, number, err);
+}
+
+int store_version_find_shown(struct store *st, const char *domain, const char *product,
+                             const char *fingerprint, int *number, struct dw_error *err)
+{
+	return version_find(st, domain, product, fingerprint, 1, number, err);
 }
 
 void store_contracts_free(struct store_contract *list, size_t n)
@@ -1973,6 +2411,7 @@ int store_version_contracts(struct store *st, const char *domain, const char *pr
 		list[count].number = sqlite3_column_int(s, 0);
 		list[count].format = xstrdup(col_text(s, 1) ? col_text(s, 1) : "");
 		list[count].text = xstrdup(col_text(s, 2) ? col_text(s, 2) : "");
+		list[count].hidden = sqlite3_column_int(s, 3);
 		count++;
 	}
 	done(s);
@@ -2430,6 +2869,54 @@ int store_stats(struct store *st, int recent, json_t **out, struct dw_error *err
 	return 0;
 fail:
 	json_decref(stats);
+	return rc;
+}
+
+/* Landscape --------------------------------------------------------------------------------- */
+
+/* Runs a listing statement without parameters into a new array, one row reader per row. */
+static int rows_all(struct conn *c, enum stmt_id id,
+                    int (*from_row)(sqlite3_stmt *, json_t **, struct dw_error *), json_t **items,
+                    struct dw_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*items = NULL;
+	if ((rc = prep(c, id, &s, err)))
+		return rc;
+	*items = xjson(json_array());
+	while ((rc = step(c, s, err)) == 1) {
+		json_t *item;
+		if ((rc = from_row(s, &item, err)))
+			break;
+		jappend(*items, item);
+	}
+	done(s);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int store_landscape(struct store *st, json_t **domains, json_t **products, struct dw_error *err)
+{
+	struct conn *c;
+	int rc;
+
+	*domains = *products = NULL;
+	if ((rc = conn_get(st, &c, err)) || (rc = run_id(c, S_READ_BEGIN, err)))
+		return rc;
+	rc = rows_all(c, S_LANDSCAPE_DOMAINS, domain_from_row, domains, err);
+	if (!rc)
+		rc = rows_all(c, S_LANDSCAPE_PRODUCTS, product_from_row, products, err);
+	rc = tx_end(c, rc, err);
+	if (rc) {
+		json_decref(*domains);
+		json_decref(*products);
+		*domains = *products = NULL;
+	}
 	return rc;
 }
 

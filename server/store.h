@@ -125,19 +125,27 @@ struct store_version_in {
 	                            contract_field_names) that q searches, or NULL for none */
 };
 
-/* Adds the next version (1..n) of a live product. When a version with the same fingerprint
- * exists, nothing is written, *number is that version and *result STORE_UNCHANGED; otherwise
- * STORE_CREATED. DW_NOT_FOUND when the product does not exist or is deleted. */
+/* Adds the next version of a live product: numbered after its latest, and after any version
+ * ever permanently deleted (a number is never given twice). When a version with the same
+ * fingerprint exists (the latest such), nothing is written, *number is that
+ * version and *result STORE_UNCHANGED; otherwise STORE_CREATED. DW_NOT_FOUND when the product
+ * does not exist or is deleted. */
 int store_version_add(struct store *st, const char *domain, const char *product,
                       const struct store_version_in *in, int *number, enum store_result *result,
                       struct dw_error *err);
-/* The same, when the caller checked the contract against the versions before expect_number:
- * a new version must get that number, else (another version came in meanwhile)
- * DW_PRECONDITION and nothing is written. A contract equal to an existing version still gives
- * that version (STORE_UNCHANGED). */
+/* The same, when the caller checked the contract against the versions up to
+ * expect_number - 1 (the latest one it saw, + 1): when the latest version is another one now
+ * (another version came in or was removed meanwhile), DW_PRECONDITION and nothing is
+ * written. A contract equal to an existing version still gives that version
+ * (STORE_UNCHANGED). */
 int store_version_add_next(struct store *st, const char *domain, const char *product,
                            const struct store_version_in *in, int expect_number, int *number,
                            enum store_result *result, struct dw_error *err);
+/* The same for Confluent's registration: a soft-deleted version with the same fingerprint
+ * does not count, and the contract becomes a new version. */
+int store_version_add_shown(struct store *st, const char *domain, const char *product,
+                            const struct store_version_in *in, int expect_number, int *number,
+                            enum store_result *result, struct dw_error *err);
 /* number 0 means the latest. *out: {"product","version","format","mediaType","fingerprint",
  * "createdAt","createdBy","changes"}. */
 int store_version_get(struct store *st, const char *domain, const char *product, int number,
@@ -150,21 +158,26 @@ int store_version_list(struct store *st, const char *domain, const char *product
                        const struct store_page *page, json_t **items, char **next,
                        struct dw_error *err);
 
-/* The number of the product's version with that fingerprint ("sha256:..."), without writing:
- * DW_NOT_FOUND when there is none (or the product is not live). */
+/* The number of the product's latest version with that fingerprint ("sha256:..."), without
+ * writing: DW_NOT_FOUND when there is none (or the product is not live). */
 int store_version_find(struct store *st, const char *domain, const char *product,
                        const char *fingerprint, int *number, struct dw_error *err);
+/* The same among the versions not soft-deleted (the Confluent-compatible API's view). */
+int store_version_find_shown(struct store *st, const char *domain, const char *product,
+                             const char *fingerprint, int *number, struct dw_error *err);
 
 /* A registered contract, for compatibility checks. */
 struct store_contract {
 	int number;   /* version number */
 	char *format; /* "openapi", ... */
 	char *text;   /* the contract as stored (JSON text) */
+	int hidden;   /* soft-deleted */
 };
 
-/* The contracts of the product's versions, oldest first, in one query: every version, or only
- * the latest when latest_only. *out (NULL when there are none) and its strings are the
- * caller's: store_contracts_free(*out, *n). DW_NOT_FOUND when the product is not live. */
+/* The contracts of the product's versions, oldest first, in one query: every version, or,
+ * when latest_only, the latest and the latest not soft-deleted (one when they are the same).
+ * *out (NULL when there are none) and its strings are the caller's:
+ * store_contracts_free(*out, *n). DW_NOT_FOUND when the product is not live. */
 int store_version_contracts(struct store *st, const char *domain, const char *product,
                             int latest_only, struct store_contract **out, size_t *n,
                             struct dw_error *err);
@@ -178,6 +191,55 @@ void store_contracts_free(struct store_contract *list, size_t n);
 int store_config_get(struct store *st, const char *key, char **value, struct dw_error *err);
 /* Sets (or replaces) the key's value; one transaction. */
 int store_config_put(struct store *st, const char *key, const char *value, struct dw_error *err);
+
+/* Removes the key (nothing happens when it was not set). */
+int store_config_delete(struct store *st, const char *key, struct dw_error *err);
+
+/* The Confluent-compatible API's view ------------------------------------------------------ */
+/*
+ * Schema ids are global: one per (format, fingerprint), given by store_version_add the first
+ * time such a contract is registered under any product, and never reused. A version may be
+ * soft-deleted (hidden from the Confluent-compatible API and from its compatibility checks,
+ * still served, and still compared by its checks, by the native API) and then, only then,
+ * removed for good: the one exception to version immutability, which the schema itself
+ * enforces; its number is never given again. Subjects that map to no product by the
+ * topic-name strategy are bound to the product created for them.
+ */
+
+/* DW_NOT_FOUND when no version ever had that format and fingerprint. */
+int store_schema_id(struct store *st, const char *format, const char *fingerprint,
+                    long long *id, struct dw_error *err);
+/* The format and the contract text (malloc'd) of schema id, from its oldest version still
+ * stored; DW_NOT_FOUND when there is none. */
+int store_schema_get(struct store *st, long long id, char **format, char **text,
+                     struct dw_error *err);
+/* The versions of live products holding schema id: [{"domain","product","version","hidden"}]
+ * by domain, product and version. */
+int store_schema_uses(struct store *st, long long id, json_t **items, struct dw_error *err);
+/* Every version of live product domain/product: [{"version","id","format","hidden"}] by
+ * number. DW_NOT_FOUND when the product is not live. */
+int store_subject_versions(struct store *st, const char *domain, const char *product,
+                           json_t **items, struct dw_error *err);
+
+enum store_hide { STORE_HIDE, STORE_UNHIDE, STORE_PURGE };
+/* Soft-deletes (STORE_HIDE), restores (STORE_UNHIDE) or removes for good (STORE_PURGE, only
+ * for a soft-deleted version, else DW_PRECONDITION) version number of a live product.
+ * DW_NOT_FOUND when there is no such version. */
+int store_version_hide(struct store *st, const char *domain, const char *product, int number,
+                       enum store_hide how, struct dw_error *err);
+/* Binds subject to live product domain/product (replacing an earlier binding of the subject;
+ * a product holds at most one subject, else DW_CONFLICT). */
+int store_subject_bind(struct store *st, const char *subject, const char *domain,
+                       const char *product, struct dw_error *err);
+/* The live products subject may name: the one bound to it ("bound": true), then every live
+ * topic product not bound to a subject whose topic (spec.topic, by default
+ * "<domain>.<name>") is topic: [{"domain","product","bound"}]. */
+int store_subject_products(struct store *st, const char *subject, const char *topic,
+                           json_t **items, struct dw_error *err);
+/* Every live product bound to a subject or of kind topic:
+ * [{"domain","product","subject" (bound, or null),"topic","live" (versions not soft-deleted),
+ *   "all" (versions)}], by domain and name. */
+int store_subject_list(struct store *st, json_t **items, struct dw_error *err);
 
 /* Flows ----------------------------------------------------------------------------------- */
 /*
@@ -207,6 +269,13 @@ int store_flow_get(struct store *st, long long id, json_t **out, struct dw_error
  * registered consumers a contract change may reach. */
 int store_flow_consumers(struct store *st, const char *domain, const char *product,
                          json_t **items, struct dw_error *err);
+
+/* Landscape ------------------------------------------------------------------------------- */
+
+/* Every domain (by name) and every live product (by domain, then name), as the gets return
+ * them, read in one read transaction: the audit's and the landscape picture's view of the
+ * whole registry in one pass (no query per product). *domains and *products are new arrays. */
+int store_landscape(struct store *st, json_t **domains, json_t **products, struct dw_error *err);
 
 /* Statistics ---------------------------------------------------------------------------- */
 

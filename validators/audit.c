@@ -918,6 +918,54 @@ static void rule_integrator(struct audit *a, const struct product *p)
 	free(doms);
 }
 
+/* The topic of topic product p: its spec.topic, by default "<domain>.<name>". */
+static void product_topic(const struct product *p, char *buf, size_t size)
+{
+	const char *topic = jstr(p->spec, "topic");
+
+	if (topic)
+		snprintf(buf, size, "%s", topic);
+	else
+		snprintf(buf, size, "%s.%s", jstr(p->meta, "domain"), jstr(p->meta, "name"));
+}
+
+static int unclaimed_tagged(const struct product *p)
+{
+	const json_t *tags = jget(p->meta, "tags"), *t;
+	size_t i;
+
+	json_array_foreach(tags, i, t)
+	if (json_is_string(t) && !strcmp(json_string_value(t), AUDIT_UNCLAIMED_TAG))
+		return 1;
+	return 0;
+}
+
+/* DW031: a product the Confluent-compatible API created for a subject, while no topic product
+ * of its topic (one not so tagged) claims it. */
+static void rule_unclaimed(struct audit *a, const struct product *p)
+{
+	const char *topic = jstr(p->spec, "topic");
+	struct audit_finding *x;
+	char other[512];
+
+	if (!unclaimed_tagged(p))
+		return;
+	for (size_t i = 0; topic && i < a->np; i++) {
+		const struct product *q = &a->p[i];
+
+		if (q == p || q->type != PT_TOPIC || unclaimed_tagged(q))
+			continue;
+		product_topic(q, other, sizeof(other));
+		if (!strcmp(other, topic))
+			return;
+	}
+	x = emit(a, AUDIT_UNCLAIMED_SUBJECT, p, "/metadata/tags",
+	         "'%s' was registered through the Confluent-compatible API and no data product "
+	         "claims %s%s%s",
+	         p->ref, topic ? "topic '" : "its subject", topic ? topic : "", topic ? "'" : "");
+	add_product(a, x, p->ref);
+}
+
 static void rule_product(struct audit *a, const struct product *p)
 {
 	const json_t *sla = jget(p->spec, "sla");
@@ -953,6 +1001,7 @@ static void rule_product(struct audit *a, const struct product *p)
 				add_flow(a, x, &a->f[i]);
 			}
 	}
+	rule_unclaimed(a, p);
 	if (p->lifecycle == LC_PRODUCTION && !p->in_flows && !p->in_backends && !p->nf && !p->nb) {
 		x = emit(a, AUDIT_ORPHAN, p, "",
 		         "production product '%s' is consumed by nothing and consumes nothing",
@@ -1837,11 +1886,12 @@ static json_t *strings_json(char *const *list, size_t n)
 static json_t *finding_json(const struct audit_report *r, const struct audit_finding *x)
 {
 	json_t *o = json_pack(
-	    "{s:s, s:s, s:s, s:s, s:s, s:{s:o, s:s}, s:o, s:o}", "rule", x->rule->id, "name",
+	    "{s:s, s:s, s:s, s:s, s:s, s:{s:o, s:s}, s:o, s:o, s:s}", "rule", x->rule->id, "name",
 	    x->rule->name, "severity", severity_text(x->rule->severity), "title", x->rule->title,
 	    "message", x->message, "location", "product",
 	    x->product ? json_string(x->product) : json_null(), "pointer", x->pointer, "products",
-	    strings_json(x->products, x->nproducts), "flows", strings_json(x->flows, x->nflows));
+	    strings_json(x->products, x->nproducts), "flows", strings_json(x->flows, x->nflows),
+	    "fix", x->rule->fix);
 
 	if (o && x->suppression >= 0) {
 		json_t *s = json_deep_copy(json_array_get(r->suppressions, (size_t)x->suppression));

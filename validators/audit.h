@@ -71,8 +71,14 @@ enum audit_rule_id {
 	AUDIT_PATTERN_MISMATCH,     /* DW028 */
 	AUDIT_SUPPRESSION_INVALID,  /* DW029 */
 	AUDIT_SUPPRESSION_EXPIRED,  /* DW030 */
+	AUDIT_UNCLAIMED_SUBJECT,    /* DW031 */
 	AUDIT_NRULES
 };
+
+/* The tag drivewayd's Confluent-compatible API puts on the topic products it creates for
+ * subjects no data product claims (with spec.topic, for a "<topic>-value" or "<topic>-key"
+ * subject): DW031 reports them until a topic product of that topic, not so tagged, exists. */
+#define AUDIT_UNCLAIMED_TAG "unclaimed-subject"
 
 struct audit_rule {
 	const char *id;        /* stable: "DW001" */
@@ -162,7 +168,7 @@ int audit_run(const json_t *landscape, struct audit_report *out, struct dw_error
  *                "syncShare"},
  *    "config": {effective settings}}
  * finding: {"rule", "name", "severity", "title", "message", "location": {"product"|null,
- * "pointer"}, "products": [...], "flows": [...]}. New reference, NULL on OOM.
+ *  "pointer"}, "products": [...], "flows": [...], "fix"}. New reference, NULL on OOM.
  */
 json_t *audit_report_to_json(const struct audit_report *r);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "validators/audit.h"
+#include "validators/strbuf.h"
 
 #define SEV_E DW_SEV_ERROR
 #define SEV_W DW_SEV_WARNING
@@ -276,6 +277,18 @@ const struct audit_rule audit_rules[AUDIT_NRULES] = {
          "A suppression whose expires date is earlier than the landscape's now no longer "
          "silences anything: the findings it covered are active again.",
          "Fix what the suppression covered, or renew it with a new reason and date.", NULL},
+    [AUDIT_UNCLAIMED_SUBJECT] =
+        {"DW031", "unclaimed-subject", "Schemas outside the Common Driveway", SEV_W,
+         "Schema registered outside the Common Driveway",
+         "A producer's serializer registered this schema through the Confluent Schema Registry "
+         "compatible API under a subject no data product claims, so the registry created a "
+         "topic product for it (tagged " AUDIT_UNCLAIMED_TAG ") with owner unknown, no SLA "
+         "and no consumers declared: a side registry inside the registry, which nobody "
+         "governs and whose breaking changes nobody is answerable for.",
+         "Have the owning domain claim the subject: declare a topic product of that topic "
+         "(spec.topic) in its descriptor; new versions then go there. Delete the landing "
+         "product once its versions are no longer read.",
+         NULL},
 };
 
 const struct audit_rule *audit_rule_get(const char *id)
@@ -417,45 +430,6 @@ json_t *audit_config_to_json(const struct audit_config *c)
 
 /* ---- Markdown ---- */
 
-struct mdbuf {
-	char *s;
-	size_t len, alloc;
-	int oom;
-};
-
-static void md_add(struct mdbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void md_add(struct mdbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->oom)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->alloc - b->len : 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = 1;
-		return;
-	}
-	if (!b->s || b->len + (size_t)n >= b->alloc) {
-		size_t na = (b->alloc + (size_t)n + 1) * 2;
-		char *p = realloc(b->s, na);
-
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->s = p;
-		b->alloc = na;
-		va_start(ap, fmt);
-		vsnprintf(b->s + b->len, b->alloc - b->len, fmt, ap);
-		va_end(ap);
-	}
-	b->len += (size_t)n;
-}
-
 static const char *severity_name(enum dw_severity s)
 {
 	return s == DW_SEV_ERROR ? "error" : s == DW_SEV_WARNING ? "warning" : "info";
@@ -471,41 +445,38 @@ static void md_number(char *buf, size_t size, const struct setting *s)
 
 char *audit_rules_markdown(void)
 {
-	struct mdbuf b = {0};
+	struct strbuf b = STRBUF_INIT;
 	const char *family = NULL;
 
-	md_add(&b, "| Id | Name | Severity | Title |\n|---|---|---|---|\n");
+	strbuf_addf(&b, "| Id | Name | Severity | Title |\n|---|---|---|---|\n");
 	for (size_t i = 0; i < AUDIT_NRULES; i++)
-		md_add(&b, "| %s | `%s` | %s | %s |\n", audit_rules[i].id, audit_rules[i].name,
-		       severity_name(audit_rules[i].severity), audit_rules[i].title);
+		strbuf_addf(&b, "| %s | `%s` | %s | %s |\n", audit_rules[i].id, audit_rules[i].name,
+		            severity_name(audit_rules[i].severity), audit_rules[i].title);
 	for (size_t i = 0; i < AUDIT_NRULES; i++) {
 		const struct audit_rule *r = &audit_rules[i];
 
 		if (!family || strcmp(family, r->family)) {
 			family = r->family;
-			md_add(&b, "\n### %s\n", family);
+			strbuf_addf(&b, "\n### %s\n", family);
 		}
-		md_add(&b, "\n#### %s `%s` (%s)\n\n%s.\n\n%s\n\n**Fix:** %s\n", r->id, r->name,
-		       severity_name(r->severity), r->title, r->rationale, r->fix);
+		strbuf_addf(&b, "\n#### %s `%s` (%s)\n\n%s.\n\n%s\n\n**Fix:** %s\n", r->id, r->name,
+		            severity_name(r->severity), r->title, r->rationale, r->fix);
 		if (r->config)
-			md_add(&b, "\n**Settings:** %s\n", r->config);
+			strbuf_addf(&b, "\n**Settings:** %s\n", r->config);
 	}
-	md_add(&b, "\n### Settings\n\n| Key | Default | Range | Meaning |\n|---|---|---|---|\n");
+	strbuf_addf(&b,
+	            "\n### Settings\n\n| Key | Default | Range | Meaning |\n|---|---|---|---|\n");
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		char dflt[32];
 
 		md_number(dflt, sizeof(dflt), &settings[i]);
 		if (settings[i].max >= 1e9)
-			md_add(&b, "| `%s` | %s | %s %g or more | %s |\n", settings[i].key, dflt,
-			       settings[i].kind == SET_COUNT ? "integer," : "number,",
-			       settings[i].min, settings[i].meaning);
+			strbuf_addf(&b, "| `%s` | %s | %s %g or more | %s |\n", settings[i].key,
+			            dflt, settings[i].kind == SET_COUNT ? "integer," : "number,",
+			            settings[i].min, settings[i].meaning);
 		else
-			md_add(&b, "| `%s` | %s | number, %g to %g | %s |\n", settings[i].key, dflt,
-			       settings[i].min, settings[i].max, settings[i].meaning);
+			strbuf_addf(&b, "| `%s` | %s | number, %g to %g | %s |\n", settings[i].key,
+			            dflt, settings[i].min, settings[i].max, settings[i].meaning);
 	}
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
+	return strbuf_detach(&b, NULL);
 }

@@ -11,82 +11,55 @@
 
 #include "validators/contract.h"
 #include "validators/error.h"
+#include "validators/strbuf.h"
 
+/* The text being built; too_deep stops the walk at CANON_MAX_DEPTH levels. */
 struct buf {
-	char *s;
-	size_t len, alloc;
-	int oom;
+	struct strbuf sb;
 	int too_deep;
 };
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->alloc) {
-		size_t a = b->alloc ? b->alloc : 256;
-		char *p;
-		while (a < b->len + n + 1)
-			a *= 2;
-		p = realloc(b->s, a);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->s = p;
-		b->alloc = a;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
 
 static void put_string(struct buf *b, const char *s, size_t n)
 {
 	size_t start = 0;
 
-	buf_add(b, "\"", 1);
+	strbuf_add(&b->sb, "\"", 1);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char esc[8];
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
-		buf_add(b, s + start, i - start);
+		strbuf_add(&b->sb, s + start, i - start);
 		start = i + 1;
 		switch (c) {
 		case '"':
-			buf_str(b, "\\\"");
+			strbuf_addstr(&b->sb, "\\\"");
 			break;
 		case '\\':
-			buf_str(b, "\\\\");
+			strbuf_addstr(&b->sb, "\\\\");
 			break;
 		case '\b':
-			buf_str(b, "\\b");
+			strbuf_addstr(&b->sb, "\\b");
 			break;
 		case '\f':
-			buf_str(b, "\\f");
+			strbuf_addstr(&b->sb, "\\f");
 			break;
 		case '\n':
-			buf_str(b, "\\n");
+			strbuf_addstr(&b->sb, "\\n");
 			break;
 		case '\r':
-			buf_str(b, "\\r");
+			strbuf_addstr(&b->sb, "\\r");
 			break;
 		case '\t':
-			buf_str(b, "\\t");
+			strbuf_addstr(&b->sb, "\\t");
 			break;
 		default:
 			snprintf(esc, sizeof(esc), "\\u%04x", c);
-			buf_str(b, esc);
+			strbuf_addstr(&b->sb, esc);
 		}
 	}
-	buf_add(b, s + start, n - start);
-	buf_add(b, "\"", 1);
+	strbuf_add(&b->sb, s + start, n - start);
+	strbuf_add(&b->sb, "\"", 1);
 }
 
 /*
@@ -99,16 +72,16 @@ static void put_real(struct buf *b, double d)
 	char tmp[64];
 
 	if (!isfinite(d)) {
-		buf_str(b, "null");
+		strbuf_addstr(&b->sb, "null");
 		return;
 	}
 	if (d == 0) {
-		buf_str(b, "0"); /* -0 too */
+		strbuf_addstr(&b->sb, "0"); /* -0 too */
 		return;
 	}
 	if (d == floor(d) && fabs(d) < 1e21) {
 		snprintf(tmp, sizeof(tmp), "%.0f", d);
-		buf_str(b, tmp);
+		strbuf_addstr(&b->sb, tmp);
 		return;
 	}
 	for (int prec = 1; prec <= 17; prec++) {
@@ -116,7 +89,7 @@ static void put_real(struct buf *b, double d)
 		if (strtod(tmp, NULL) == d)
 			break;
 	}
-	buf_str(b, tmp);
+	strbuf_addstr(&b->sb, tmp);
 }
 
 struct member {
@@ -146,12 +119,12 @@ static void put_object(struct buf *b, const json_t *v, int depth)
 	json_t *value;
 
 	if (!n) {
-		buf_str(b, "{}");
+		strbuf_addstr(&b->sb, "{}");
 		return;
 	}
 	m = malloc(n * sizeof(*m));
 	if (!m) {
-		b->oom = 1;
+		b->sb.oom = 1;
 		return;
 	}
 	json_object_foreach((json_t *)v, key, value)
@@ -162,15 +135,15 @@ static void put_object(struct buf *b, const json_t *v, int depth)
 		i++;
 	}
 	qsort(m, n, sizeof(*m), member_cmp);
-	buf_add(b, "{", 1);
-	for (i = 0; i < n && !b->oom && !b->too_deep; i++) {
+	strbuf_add(&b->sb, "{", 1);
+	for (i = 0; i < n && !b->sb.oom && !b->too_deep; i++) {
 		if (i)
-			buf_add(b, ",", 1);
+			strbuf_add(&b->sb, ",", 1);
 		put_string(b, m[i].key, m[i].len);
-		buf_add(b, ":", 1);
+		strbuf_add(&b->sb, ":", 1);
 		put_value(b, m[i].value, depth + 1);
 	}
-	buf_add(b, "}", 1);
+	strbuf_add(&b->sb, "}", 1);
 	free(m);
 }
 
@@ -187,32 +160,32 @@ static void put_value(struct buf *b, const json_t *v, int depth)
 		put_object(b, v, depth);
 		break;
 	case JSON_ARRAY:
-		buf_add(b, "[", 1);
-		for (size_t i = 0; i < json_array_size(v) && !b->oom && !b->too_deep; i++) {
+		strbuf_add(&b->sb, "[", 1);
+		for (size_t i = 0; i < json_array_size(v) && !b->sb.oom && !b->too_deep; i++) {
 			if (i)
-				buf_add(b, ",", 1);
+				strbuf_add(&b->sb, ",", 1);
 			put_value(b, json_array_get(v, i), depth + 1);
 		}
-		buf_add(b, "]", 1);
+		strbuf_add(&b->sb, "]", 1);
 		break;
 	case JSON_STRING:
 		put_string(b, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
 		snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		buf_str(b, tmp);
+		strbuf_addstr(&b->sb, tmp);
 		break;
 	case JSON_REAL:
 		put_real(b, json_real_value(v));
 		break;
 	case JSON_TRUE:
-		buf_str(b, "true");
+		strbuf_addstr(&b->sb, "true");
 		break;
 	case JSON_FALSE:
-		buf_str(b, "false");
+		strbuf_addstr(&b->sb, "false");
 		break;
 	case JSON_NULL:
-		buf_str(b, "null");
+		strbuf_addstr(&b->sb, "null");
 		break;
 	}
 }
@@ -223,11 +196,11 @@ static int canon_build(const json_t *v, char **out)
 
 	*out = NULL;
 	put_value(&b, v, 1);
-	if (b.oom || b.too_deep || !b.s) {
-		free(b.s);
+	if (b.sb.oom || b.too_deep || !b.sb.buf) {
+		strbuf_release(&b.sb);
 		return b.too_deep ? DW_INVALID : DW_NOMEM;
 	}
-	*out = b.s;
+	*out = strbuf_detach(&b.sb, NULL);
 	return 0;
 }
 

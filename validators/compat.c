@@ -9,6 +9,7 @@
 
 #include "validators/compat.h"
 #include "validators/error.h"
+#include "validators/strbuf.h"
 
 void dw_changes_init(struct dw_changes *c)
 {
@@ -27,52 +28,31 @@ void dw_changes_release(struct dw_changes *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static char *dup_opt(const char *s, int *bad)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	d = strdup(s);
-	if (!d)
-		*bad = 1;
-	return d;
-}
-
 struct dw_change *dw_changes_add(struct dw_changes *c, const struct dw_rule *rule,
                                  const char *old_pointer, const char *new_pointer,
                                  const char *subject, const char *fmt, ...)
 {
 	struct dw_change *x;
 	va_list ap;
-	int n, bad = 0;
+	int bad = 0;
 
-	if (c->count == c->alloc) {
-		size_t na = c->alloc ? c->alloc * 2 : 16;
-		struct dw_change *items = realloc(c->items, na * sizeof(*items));
-		if (!items) {
-			c->oom = 1;
-			return NULL;
-		}
-		c->items = items;
-		c->alloc = na;
+	if (dw_array_grow((void **)&c->items, &c->alloc, c->count, sizeof(*c->items), 16)) {
+		c->oom = 1;
+		return NULL;
 	}
 	x = &c->items[c->count];
 	memset(x, 0, sizeof(*x));
 	x->rule = rule;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	x->message = dw_vstrfmt(fmt, ap);
 	va_end(ap);
-	if (n < 0 || !(x->message = malloc((size_t)n + 1))) {
+	if (!x->message) {
 		c->oom = 1;
 		return NULL;
 	}
-	va_start(ap, fmt);
-	vsnprintf(x->message, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	x->old_pointer = dup_opt(old_pointer, &bad);
-	x->new_pointer = dup_opt(new_pointer, &bad);
-	x->subject = dup_opt(subject, &bad);
+	x->old_pointer = dw_strdup_opt(old_pointer, &bad);
+	x->new_pointer = dw_strdup_opt(new_pointer, &bad);
+	x->subject = dw_strdup_opt(subject, &bad);
 	if (bad) {
 		free(x->message);
 		free(x->old_pointer);
@@ -169,6 +149,8 @@ static const struct {
     {DW_FMT_JSONSCHEMA, compat_jsonschema_diff, compat_jsonschema_rules,
      &compat_jsonschema_rule_count},
     {DW_FMT_ODCS, compat_table_diff, compat_table_rules, &compat_table_rule_count},
+    {DW_FMT_PROTOBUF, compat_protobuf_diff, compat_protobuf_rules,
+     &compat_protobuf_rule_count},
 };
 
 #define NENGINES (sizeof(engines) / sizeof(engines[0]))
@@ -270,44 +252,6 @@ fail:
 
 /* docs/rules.md -------------------------------------------------------------------------- */
 
-struct buf {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
-static void buf_add(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void buf_add(struct buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->oom)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = 1;
-		return;
-	}
-	if (b->len + (size_t)n + 1 > b->cap) {
-		size_t cap = (b->cap ? b->cap * 2 : 4096) + (size_t)n;
-		char *s = realloc(b->s, cap);
-		if (!s) {
-			b->oom = 1;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
 static const char *breaks_text(unsigned breaks)
 {
 	switch (breaks & (DW_BREAKS_BACKWARD | DW_BREAKS_FORWARD)) {
@@ -332,6 +276,8 @@ static const char *format_title(enum dw_format fmt)
 		return "JSON Schema";
 	case DW_FMT_ODCS:
 		return "Table contracts (ODCS)";
+	case DW_FMT_PROTOBUF:
+		return "Protobuf";
 	default:
 		return "Other";
 	}
@@ -339,42 +285,38 @@ static const char *format_title(enum dw_format fmt)
 
 char *compat_rules_markdown(void)
 {
-	struct buf b = {0};
+	struct strbuf b = STRBUF_INIT;
 	size_t total = 0;
 
 	for (size_t i = 0; i < NENGINES; i++)
 		total += *engines[i].count;
-	buf_add(&b,
-	        "# Compatibility rules\n\n"
-	        "Generated from the rule tables in validators/compat_*.c by "
-	        "`driveway rules --format markdown`;\n"
-	        "a unit test fails when this file and the tables differ. %zu rules.\n\n"
-	        "Each change found between two versions of a contract names one rule. "
-	        "*Breaks* says which\n"
-	        "directions the change breaks (see docs/compatibility.md): under a mode that "
-	        "checks one of them\n"
-	        "the change is **breaking** and the version is refused; otherwise it is "
-	        "reported with the\n"
-	        "severity in the *otherwise* column.\n",
-	        total);
+	strbuf_addf(&b,
+	            "# Compatibility rules\n\n"
+	            "Generated from the rule tables in validators/compat_*.c by "
+	            "`driveway rules --format markdown`;\n"
+	            "a unit test fails when this file and the tables differ. %zu rules.\n\n"
+	            "Each change found between two versions of a contract names one rule. "
+	            "*Breaks* says which\n"
+	            "directions the change breaks (see docs/compatibility.md): under a mode that "
+	            "checks one of them\n"
+	            "the change is **breaking** and the version is refused; otherwise it is "
+	            "reported with the\n"
+	            "severity in the *otherwise* column.\n",
+	            total);
 	for (size_t i = 0; i < NENGINES; i++) {
-		buf_add(&b, "\n## %s\n\n", format_title(engines[i].format));
-		buf_add(&b, "| Rule | Breaks | Otherwise | Meaning |\n|---|---|---|---|\n");
+		strbuf_addf(&b, "\n## %s\n\n", format_title(engines[i].format));
+		strbuf_addf(&b, "| Rule | Breaks | Otherwise | Meaning |\n|---|---|---|---|\n");
 		for (size_t j = 0; j < *engines[i].count; j++) {
 			const struct dw_rule *r = &engines[i].rules[j];
-			buf_add(&b, "| `%s` | %s | %s | %s |\n", r->id, breaks_text(r->breaks),
-			        compat_severity_name(r->quiet), r->summary);
+			strbuf_addf(&b, "| `%s` | %s | %s | %s |\n", r->id, breaks_text(r->breaks),
+			            compat_severity_name(r->quiet), r->summary);
 		}
-		buf_add(&b, "\n### Examples\n");
+		strbuf_addf(&b, "\n### Examples\n");
 		for (size_t j = 0; j < *engines[i].count; j++) {
 			const struct dw_rule *r = &engines[i].rules[j];
-			buf_add(&b, "\n`%s`\n\n    old: %s\n    new: %s\n", r->id, r->example_old,
-			        r->example_new);
+			strbuf_addf(&b, "\n`%s`\n\n    old: %s\n    new: %s\n", r->id,
+			            r->example_old, r->example_new);
 		}
 	}
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
+	return strbuf_detach(&b, NULL);
 }

@@ -115,6 +115,9 @@ int compat_avro_diff(const json_t *old_doc, const json_t *new_doc, struct dw_cha
 int compat_jsonschema_diff(const json_t *old_doc, const json_t *new_doc, struct dw_changes *out);
 int compat_openapi_diff(const json_t *old_doc, const json_t *new_doc, struct dw_changes *out);
 int compat_table_diff(const json_t *old_doc, const json_t *new_doc, struct dw_changes *out);
+/* Protobuf: both documents are JSON strings of .proto text, parsed here (DW_INVALID when one
+ * does not parse); pointers lead into the AST of protobuf.h ("/messages/0/fields/2"). */
+int compat_protobuf_diff(const json_t *old_doc, const json_t *new_doc, struct dw_changes *out);
 
 /* Each engine's rule table (static, count entries). */
 extern const struct dw_rule compat_avro_rules[];
@@ -125,6 +128,8 @@ extern const struct dw_rule compat_openapi_rules[];
 extern const size_t compat_openapi_rule_count;
 extern const struct dw_rule compat_table_rules[];
 extern const size_t compat_table_rule_count;
+extern const struct dw_rule compat_protobuf_rules[];
+extern const size_t compat_protobuf_rule_count;
 
 /* The rule with this id in any table, or NULL. */
 const struct dw_rule *compat_rule_find(const char *id);

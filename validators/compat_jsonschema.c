@@ -19,6 +19,8 @@
 #include "validators/error.h"
 #include "validators/findings.h"
 #include "validators/jsonschema.h"
+#include "validators/strbuf.h"
+#include "validators/utf8.h"
 
 #define BW DW_BREAKS_BACKWARD
 #define FW DW_BREAKS_FORWARD
@@ -494,18 +496,12 @@ static char *strf(struct walk *w, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	s = dw_vstrfmt(fmt, ap);
 	va_end(ap);
-	if (n < 0 || !(s = malloc((size_t)n + 1))) {
+	if (!s)
 		w->oom = 1;
-		return NULL;
-	}
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	return s;
 }
 
@@ -533,18 +529,14 @@ static void emit(struct walk *w, enum rule_id id, const char *op, const char *np
 	char *msg, *res, *q;
 	size_t len, qlen, n = 0, j = 0;
 	va_list ap;
-	int k;
 
 	va_start(ap, fmt);
-	k = vsnprintf(NULL, 0, fmt, ap);
+	msg = dw_vstrfmt(fmt, ap);
 	va_end(ap);
-	if (k < 0 || !(msg = malloc((size_t)k + 1))) {
+	if (!msg) {
 		w->oom = 1;
 		return;
 	}
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)k + 1, fmt, ap);
-	va_end(ap);
 	q = *subj ? strf(w, "'%s'", subj) : strf(w, "the root schema");
 	if (!q) {
 		free(msg);
@@ -686,17 +678,6 @@ static int is_trivial(const json_t *s)
 
 /* ---- $ref resolution ---- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Looks for $anchor name (or a draft-07 "$id": "#name") below s; its pointer into *ptr. */
 static const json_t *find_anchor(struct walk *w, const json_t *s, const char *base,
 				 const char *name, int depth, char **ptr)
@@ -754,30 +735,15 @@ static const json_t *find_anchor(struct walk *w, const json_t *s, const char *ba
 static const json_t *resolve(struct walk *w, const json_t *root, const char *ref, char **ptr)
 {
 	const json_t *t;
-	size_t n, j = 0;
 	char *dec;
 
 	*ptr = NULL;
 	if (ref[0] != '#')
 		return NULL;
-	ref++;
-	n = strlen(ref);
-	if (!(dec = malloc(n + 1))) {
+	if (!(dec = dw_fragment_decode(ref + 1, NULL))) {
 		w->oom = 1;
 		return NULL;
 	}
-	for (size_t i = 0; i < n; i++) {
-		int h, l;
-
-		if (ref[i] == '%' && i + 2 < n && (h = hexval(ref[i + 1])) >= 0 &&
-		    (l = hexval(ref[i + 2])) >= 0) {
-			dec[j++] = (char)(h * 16 + l);
-			i += 2;
-		} else {
-			dec[j++] = ref[i];
-		}
-	}
-	dec[j] = '\0';
 	if (dec[0] == '\0' || dec[0] == '/') {
 		t = dw_pointer_get(root, dec);
 		if (t && !(*ptr = strdup(dec))) {

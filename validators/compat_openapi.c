@@ -34,6 +34,7 @@
 #include "validators/contract.h"
 #include "validators/error.h"
 #include "validators/findings.h"
+#include "validators/strbuf.h"
 
 #define B DW_BREAKS_BACKWARD
 #define F DW_BREAKS_FORWARD
@@ -542,18 +543,12 @@ static char *str_printf(struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	s = dw_vstrfmt(fmt, ap);
 	va_end(ap);
-	if (n < 0 || !(s = malloc((size_t)n + 1))) {
+	if (!s)
 		c->oom = 1;
-		return NULL;
-	}
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	return s;
 }
 

@@ -10,6 +10,7 @@
 #include "validators/contract.h"
 #include "validators/error.h"
 #include "validators/jsonschema.h"
+#include "validators/protobuf.h"
 
 struct format {
 	enum dw_format fmt;
@@ -23,6 +24,7 @@ static const struct format formats[] = {
     {DW_FMT_AVRO, "avro", "application/vnd.apache.avro+json", avro_validate},
     {DW_FMT_JSONSCHEMA, "jsonschema", "application/schema+json", jsonschema_check_schema},
     {DW_FMT_ODCS, "odcs", "application/json", odcs_validate},
+    {DW_FMT_PROTOBUF, "protobuf", "application/x-protobuf", protobuf_validate},
 };
 
 static const struct format *format_get(enum dw_format fmt)
@@ -107,6 +109,27 @@ int contract_validate(enum dw_format fmt, const json_t *contract, const char *ba
 	if (dw_findings_oom(out))
 		return DW_NOMEM;
 	return dw_findings_errors(out) > errors ? DW_INVALID : 0;
+}
+
+int contract_fingerprint(enum dw_format fmt, const json_t *contract, char out[72])
+{
+	json_t *ast;
+	char *text;
+	int rc;
+
+	if (fmt != DW_FMT_PROTOBUF)
+		return canon_fingerprint(contract, out);
+	rc = protobuf_contract_ast(contract, &ast);
+	if (rc)
+		return rc;
+	text = protobuf_canonical(ast);
+	json_decref(ast);
+	if (!text)
+		return DW_NOMEM;
+	memcpy(out, "sha256:", 7);
+	dw_sha256_hex(text, strlen(text), out + 7);
+	free(text);
+	return 0;
 }
 
 static int path_reserve(struct contract_path *p, size_t extra)

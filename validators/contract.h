@@ -28,6 +28,7 @@ enum dw_format {
 	DW_FMT_AVRO,
 	DW_FMT_JSONSCHEMA,
 	DW_FMT_ODCS,
+	DW_FMT_PROTOBUF, /* a JSON string holding .proto text (validators/protobuf.h) */
 };
 
 /* Deepest nesting a contract may have; deeper input gets one finding and is not walked. */
@@ -102,6 +103,12 @@ char *canon_json(const json_t *v);
 /* "sha256:" + 64 lowercase hex of canon_json(v) into out. Returns 0, DW_NOMEM, or DW_INVALID
  * when v nests deeper than CANON_MAX_DEPTH. */
 int canon_fingerprint(const json_t *v, char out[72]);
+
+/* The fingerprint registration compares: for protobuf "sha256:" + hex of the canonical .proto
+ * text (protobuf_canonical), so whitespace and comments do not count; canon_fingerprint for
+ * the JSON formats. Returns 0, DW_INVALID (a protobuf contract that does not parse) or
+ * DW_NOMEM. */
+int contract_fingerprint(enum dw_format fmt, const json_t *contract, char out[72]);
 
 /*
  * A JSON pointer under construction, shared by the format checkers: push appends "/" and the

@@ -10,6 +10,7 @@
 
 #include "validators/error.h"
 #include "validators/fields.h"
+#include "validators/protobuf.h"
 
 enum {
 	RULE_PROPERTIES = 1 << 0, /* "properties": {name: schema} or [{name, ...}] */
@@ -131,6 +132,20 @@ int contract_field_names(enum dw_format fmt, const json_t *contract, json_t **ou
 	case DW_FMT_AVRO:
 		w.rules = RULE_FIELDS;
 		break;
+	case DW_FMT_PROTOBUF: {
+		/* the message fields of the parsed schema (protobuf.h's AST) */
+		json_t *ast = NULL;
+		int rc = protobuf_contract_ast(contract, &ast);
+		if (rc == DW_NOMEM)
+			return rc;
+		if (rc) {
+			*out = json_array();
+			return *out ? 0 : DW_NOMEM;
+		}
+		rc = contract_field_names(DW_FMT_AVRO, ast, out);
+		json_decref(ast);
+		return rc;
+	}
 	default:
 		return DW_INVALID;
 	}

@@ -8,6 +8,7 @@
  *   jsonschema  property names of every schema, nested ones included
  *   avro        field names of every record, nested ones included
  *   odcs        the names of the schema's objects' properties (the columns)
+ *   protobuf    the field names of every message (nested ones included) of the parsed .proto
  * Values that are data rather than schemas (example, examples, default, const, enum) are not
  * walked, so an example payload never contributes names.
  *

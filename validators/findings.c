@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "validators/findings.h"
+#include "validators/strbuf.h"
+#include "validators/utf8.h"
 
 void dw_findings_init(struct dw_findings *f)
 {
@@ -21,18 +23,6 @@ void dw_findings_release(struct dw_findings *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static char *dup_or_null(const char *s, int *bad)
-{
-	char *d;
-
-	if (!s)
-		return NULL;
-	d = strdup(s);
-	if (!d)
-		*bad = 1;
-	return d;
-}
-
 static struct dw_finding *push(struct dw_findings *f, enum dw_severity sev, const char *rule,
 			       const char *file, int line, int col, const char *pointer,
 			       char *message /* taken */)
@@ -44,23 +34,17 @@ static struct dw_finding *push(struct dw_findings *f, enum dw_severity sev, cons
 		f->oom = 1;
 		return NULL;
 	}
-	if (f->count == f->alloc) {
-		size_t n = f->alloc ? f->alloc * 2 : 8;
-		struct dw_finding *items = realloc(f->items, n * sizeof(*items));
-		if (!items) {
-			free(message);
-			f->oom = 1;
-			return NULL;
-		}
-		f->items = items;
-		f->alloc = n;
+	if (dw_array_grow((void **)&f->items, &f->alloc, f->count, sizeof(*f->items), 8)) {
+		free(message);
+		f->oom = 1;
+		return NULL;
 	}
 	x = &f->items[f->count];
 	memset(x, 0, sizeof(*x));
 	x->severity = sev;
-	x->rule = dup_or_null(rule, &bad);
-	x->file = dup_or_null(file, &bad);
-	x->pointer = dup_or_null(pointer ? pointer : "", &bad);
+	x->rule = dw_strdup_opt(rule, &bad);
+	x->file = dw_strdup_opt(file, &bad);
+	x->pointer = dw_strdup_opt(pointer ? pointer : "", &bad);
 	x->line = line;
 	x->col = col;
 	x->message = message;
@@ -76,27 +60,10 @@ static struct dw_finding *push(struct dw_findings *f, enum dw_severity sev, cons
 	return x;
 }
 
-static char *vformat(const char *fmt, va_list ap)
-{
-	va_list ap2;
-	int n;
-	char *s;
-
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0)
-		return NULL;
-	s = malloc((size_t)n + 1);
-	if (s)
-		vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
-
 struct dw_finding *dw_findings_vadd(struct dw_findings *f, enum dw_severity sev, const char *rule,
 				    const char *pointer, const char *fmt, va_list ap)
 {
-	return push(f, sev, rule, NULL, 0, 0, pointer, vformat(fmt, ap));
+	return push(f, sev, rule, NULL, 0, 0, pointer, dw_vstrfmt(fmt, ap));
 }
 
 struct dw_finding *dw_findings_add(struct dw_findings *f, const char *pointer, const char *fmt,
@@ -119,7 +86,7 @@ struct dw_finding *dw_findings_add_at(struct dw_findings *f, enum dw_severity se
 	va_list ap;
 
 	va_start(ap, fmt);
-	x = push(f, sev, rule, file, line, col, pointer, vformat(fmt, ap));
+	x = push(f, sev, rule, file, line, col, pointer, dw_vstrfmt(fmt, ap));
 	va_end(ap);
 	return x;
 }
@@ -317,4 +284,28 @@ const char *dw_json_type_name(const json_t *v)
 		return "null";
 	}
 	return "value";
+}
+
+char *dw_fragment_decode(const char *frag, size_t *len)
+{
+	size_t n = strlen(frag), j = 0;
+	char *dec = malloc(n + 1);
+
+	if (!dec)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		int h, l;
+
+		if (frag[i] == '%' && i + 2 < n && (h = hex_digit(frag[i + 1])) >= 0 &&
+		    (l = hex_digit(frag[i + 2])) >= 0) {
+			dec[j++] = (char)(h * 16 + l);
+			i += 2;
+		} else {
+			dec[j++] = frag[i];
+		}
+	}
+	dec[j] = '\0';
+	if (len)
+		*len = j;
+	return dec;
 }

@@ -72,5 +72,9 @@ char *dw_pointer_join_index(const char *base, size_t index);
 const char *dw_json_type_name(const json_t *v);
 /* The value at pointer inside root (borrowed), or NULL. */
 json_t *dw_pointer_get(const json_t *root, const char *pointer);
+/* The URI fragment frag (what follows '#' in a "$ref", e.g. "/a%20b/0") percent-decoded:
+ * malloc'd and NUL-terminated, the caller frees; *len (when not NULL) its length, which counts
+ * any NUL bytes a "%00" made. NULL on out of memory. */
+char *dw_fragment_decode(const char *frag, size_t *len);
 
 #endif

@@ -20,87 +20,39 @@
 
 #include "validators/error.h"
 #include "validators/jsonschema.h"
+#include "validators/strbuf.h"
+#include "validators/utf8.h"
 
 #define JS_MAX_DEPTH 256
 /* Annotation beside "pattern" naming what the pattern accepts, for messages: with
  * "x-pattern-name": "a slug (...)", a mismatch reads "string 'A_B' is not a slug (...)". */
 #define PATTERN_NAME "x-pattern-name"
 
-/* ---- growable strings (instance pointers, translated regexes) ---- */
-
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
-static void sb_addn(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		char *p;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->s, cap);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_adds(struct sbuf *b, const char *s)
-{
-	sb_addn(b, s, strlen(s));
-}
-
-static void sb_addc(struct sbuf *b, char c)
-{
-	sb_addn(b, &c, 1);
-}
+/* ---- instance pointers (struct strbuf pushed and popped as the walk descends) ---- */
 
 /* Appends "/" + the RFC 6901 escaped token; returns the length to pop back to. */
-static size_t sb_push_token(struct sbuf *b, const char *tok, size_t n)
+static size_t ptr_push_token(struct strbuf *b, const char *tok, size_t n)
 {
 	size_t old = b->len;
 
-	sb_addc(b, '/');
+	strbuf_addch(b, '/');
 	for (size_t i = 0; i < n; i++) {
 		if (tok[i] == '~')
-			sb_addn(b, "~0", 2);
+			strbuf_add(b, "~0", 2);
 		else if (tok[i] == '/')
-			sb_addn(b, "~1", 2);
+			strbuf_add(b, "~1", 2);
 		else
-			sb_addc(b, tok[i]);
+			strbuf_addch(b, tok[i]);
 	}
 	return old;
 }
 
-static size_t sb_push_index(struct sbuf *b, size_t i)
+static size_t ptr_push_index(struct strbuf *b, size_t i)
 {
 	char tok[32];
 	int n = snprintf(tok, sizeof(tok), "%zu", i);
 
-	return sb_push_token(b, tok, (size_t)n);
-}
-
-static void sb_pop(struct sbuf *b, size_t len)
-{
-	b->len = len;
-	if (b->s)
-		b->s[len] = '\0';
-}
-
-static const char *sb_str(const struct sbuf *b)
-{
-	return b->s ? b->s : "";
+	return ptr_push_token(b, tok, (size_t)n);
 }
 
 /* ---- ECMA-262 patterns as POSIX extended regexes ---- */
@@ -129,40 +81,11 @@ static void utf8_leave(locale_t old)
 		uselocale(old);
 }
 
-static void add_utf8(struct sbuf *b, unsigned long cp)
+static void add_utf8(struct strbuf *b, unsigned long cp)
 {
 	char u[4];
 
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		sb_addn(b, u, 1);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		sb_addn(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		sb_addn(b, u, 3);
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		sb_addn(b, u, 4);
-	}
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	strbuf_add(b, u, utf8_encode(u, cp));
 }
 
 /* Reads one code point of src at *i (UTF-8 decoded, escapes handled by the caller). */
@@ -196,9 +119,9 @@ static long read_hex_escape(const char *src, size_t n, size_t *i)
 	if (kind == 'u' && k < n && src[k] == '{') {
 		k++;
 		for (digits = 0; k < n && src[k] != '}' && digits < 6; k++, digits++) {
-			if (hexval(src[k]) < 0)
+			if (hex_digit(src[k]) < 0)
 				return -1;
-			cp = cp * 16 + hexval(src[k]);
+			cp = cp * 16 + hex_digit(src[k]);
 		}
 		if (k >= n || src[k] != '}' || !digits || cp > 0x10FFFF)
 			return -1;
@@ -206,9 +129,9 @@ static long read_hex_escape(const char *src, size_t n, size_t *i)
 		return cp;
 	}
 	for (size_t d = 0; d < digits; d++, k++) {
-		if (k >= n || hexval(src[k]) < 0)
+		if (k >= n || hex_digit(src[k]) < 0)
 			return -1;
-		cp = cp * 16 + hexval(src[k]);
+		cp = cp * 16 + hex_digit(src[k]);
 	}
 	*i = k;
 	return cp;
@@ -254,18 +177,18 @@ static long escape_char(const char *src, size_t n, size_t *i, int in_bracket)
 	return (long)read_cp(src, n, i);
 }
 
-static void add_literal(struct sbuf *b, unsigned long cp)
+static void add_literal(struct strbuf *b, unsigned long cp)
 {
 	if (cp < 0x80 && cp && strchr(ere_special, (int)cp))
-		sb_addc(b, '\\');
+		strbuf_addch(b, '\\');
 	add_utf8(b, cp);
 }
 
 /* Translates the bracket expression starting after '[' at *i. */
-static int translate_bracket(const char *src, size_t n, size_t *i, struct sbuf *out,
+static int translate_bracket(const char *src, size_t n, size_t *i, struct strbuf *out,
                              const char **why)
 {
-	struct sbuf body = {0};
+	struct strbuf body = {0};
 	int neg = 0, has_rb = 0, has_dash = 0, has_caret = 0, has_lb = 0, rc = 0;
 
 	if (*i < n && src[*i] == '^') {
@@ -304,7 +227,7 @@ static int translate_bracket(const char *src, size_t n, size_t *i, struct sbuf *
 			}
 			if (cls) {
 				(*i)++;
-				sb_adds(&body, cls);
+				strbuf_addstr(&body, cls);
 				continue;
 			}
 			lo = escape_char(src, n, i, 1);
@@ -348,7 +271,7 @@ static int translate_bracket(const char *src, size_t n, size_t *i, struct sbuf *
 		else {
 			add_utf8(&body, (unsigned long)lo);
 			if (hi != lo) {
-				sb_addc(&body, '-');
+				strbuf_addch(&body, '-');
 				add_utf8(&body, (unsigned long)hi);
 			}
 		}
@@ -360,34 +283,34 @@ static int translate_bracket(const char *src, size_t n, size_t *i, struct sbuf *
 	}
 	(*i)++; /* ']' */
 	if (!neg && !has_rb && !body.len && !has_lb && has_caret && !has_dash) {
-		sb_adds(out, "\\^");
+		strbuf_addstr(out, "\\^");
 		goto out;
 	}
-	sb_addc(out, '[');
+	strbuf_addch(out, '[');
 	if (neg)
-		sb_addc(out, '^');
+		strbuf_addch(out, '^');
 	if (has_rb)
-		sb_addc(out, ']');
+		strbuf_addch(out, ']');
 	else if (!neg && !body.len && !has_lb && has_caret)
 		has_caret = 2; /* would come first: put the dash before it */
 	if (has_caret == 2) {
-		sb_adds(out, "-^");
+		strbuf_addstr(out, "-^");
 		has_dash = 0;
 		has_caret = 0;
 	}
 	if (body.len)
-		sb_addn(out, body.s, body.len);
+		strbuf_add(out, body.buf, body.len);
 	if (has_lb)
-		sb_addc(out, '[');
+		strbuf_addch(out, '[');
 	if (has_caret)
-		sb_addc(out, '^');
+		strbuf_addch(out, '^');
 	if (has_dash)
-		sb_addc(out, '-');
-	sb_addc(out, ']');
+		strbuf_addch(out, '-');
+	strbuf_addch(out, ']');
 out:
 	if (body.oom)
 		out->oom = 1;
-	free(body.s);
+	free(body.buf);
 	return rc;
 }
 
@@ -416,7 +339,7 @@ static size_t quantifier_len(const char *src, size_t n, size_t i)
  * (the same strings match when only a yes/no answer is needed). Lookaround, named groups and
  * \p{...} are refused with *why set.
  */
-static int regex_translate(const char *src, size_t n, struct sbuf *out, const char **why)
+static int regex_translate(const char *src, size_t n, struct strbuf *out, const char **why)
 {
 	size_t i = 0;
 	int after_quant = 0;
@@ -434,40 +357,40 @@ static int regex_translate(const char *src, size_t n, struct sbuf *out, const ch
 			after_quant = 0;
 			switch (src[i]) {
 			case 'd':
-				sb_adds(out, "[0-9]");
+				strbuf_addstr(out, "[0-9]");
 				i++;
 				continue;
 			case 'D':
-				sb_adds(out, "[^0-9]");
+				strbuf_addstr(out, "[^0-9]");
 				i++;
 				continue;
 			case 'w':
-				sb_adds(out, "[A-Za-z0-9_]");
+				strbuf_addstr(out, "[A-Za-z0-9_]");
 				i++;
 				continue;
 			case 'W':
-				sb_adds(out, "[^A-Za-z0-9_]");
+				strbuf_addstr(out, "[^A-Za-z0-9_]");
 				i++;
 				continue;
 			case 's':
-				sb_adds(out, "[[:space:]]");
+				strbuf_addstr(out, "[[:space:]]");
 				i++;
 				continue;
 			case 'S':
-				sb_adds(out, "[^[:space:]]");
+				strbuf_addstr(out, "[^[:space:]]");
 				i++;
 				continue;
 			case 'b':
 			case 'B':
-				sb_addc(out, '\\');
-				sb_addc(out, src[i++]);
+				strbuf_addch(out, '\\');
+				strbuf_addch(out, src[i++]);
 				continue;
 			default:
 				break;
 			}
 			if (src[i] >= '1' && src[i] <= '9') {
-				sb_addc(out, '\\');
-				sb_addc(out, src[i++]);
+				strbuf_addch(out, '\\');
+				strbuf_addch(out, src[i++]);
 				continue;
 			}
 			cp = escape_char(src, n, &i, 0);
@@ -489,14 +412,14 @@ static int regex_translate(const char *src, size_t n, struct sbuf *out, const ch
 			after_quant = 0;
 			if (i + 1 < n && src[i + 1] == '?') {
 				if (i + 2 < n && src[i + 2] == ':') {
-					sb_addc(out, '(');
+					strbuf_addch(out, '(');
 					i += 3;
 					continue;
 				}
 				*why = "lookaround and named groups are not supported";
 				return -1;
 			}
-			sb_addc(out, '(');
+			strbuf_addch(out, '(');
 			i++;
 			continue;
 		}
@@ -506,7 +429,7 @@ static int regex_translate(const char *src, size_t n, struct sbuf *out, const ch
 				i++;
 				continue;
 			}
-			sb_addc(out, c);
+			strbuf_addch(out, c);
 			after_quant = 1;
 			i++;
 			continue;
@@ -514,18 +437,18 @@ static int regex_translate(const char *src, size_t n, struct sbuf *out, const ch
 		if (c == '{') {
 			size_t q = quantifier_len(src, n, i);
 			if (q) {
-				sb_addn(out, src + i, q);
+				strbuf_add(out, src + i, q);
 				i += q;
 				after_quant = 1;
 				continue;
 			}
-			sb_adds(out, "\\{");
+			strbuf_addstr(out, "\\{");
 			i++;
 			after_quant = 0;
 			continue;
 		}
 		if (c == '}') {
-			sb_adds(out, "\\}");
+			strbuf_addstr(out, "\\}");
 			i++;
 			after_quant = 0;
 			continue;
@@ -535,7 +458,7 @@ static int regex_translate(const char *src, size_t n, struct sbuf *out, const ch
 			add_utf8(out, read_cp(src, n, &i));
 			continue;
 		}
-		sb_addc(out, c);
+		strbuf_addch(out, c);
 		i++;
 	}
 	return 0;
@@ -545,7 +468,7 @@ static int regex_translate(const char *src, size_t n, struct sbuf *out, const ch
  * UTF-8 locale (utf8_enter). */
 static int regex_compile(const char *pattern, size_t n, regex_t *re, const char **why)
 {
-	struct sbuf t = {0};
+	struct strbuf t = {0};
 	int rc;
 
 	if (memchr(pattern, '\0', n)) {
@@ -555,11 +478,11 @@ static int regex_compile(const char *pattern, size_t n, regex_t *re, const char 
 	rc = regex_translate(pattern, n, &t, why);
 	if (!rc && t.oom)
 		rc = DW_NOMEM;
-	if (!rc && regcomp(re, t.s ? t.s : "", REG_EXTENDED | REG_NOSUB)) {
+	if (!rc && regcomp(re, t.buf ? t.buf : "", REG_EXTENDED | REG_NOSUB)) {
 		*why = "invalid regular expression";
 		rc = -1;
 	}
-	free(t.s);
+	free(t.buf);
 	return rc;
 }
 
@@ -631,7 +554,7 @@ struct rx {
 struct vctx {
 	const json_t *root;
 	int modern; /* 2019-09 and later: $ref applies beside its sibling keywords */
-	struct sbuf ptr;
+	struct strbuf ptr;
 	struct rx *rx;
 	size_t nrx, arx;
 	int depth, too_deep, nomem;
@@ -702,7 +625,7 @@ static void vctx_release(struct vctx *c)
 		}
 	}
 	free(c->rx);
-	free(c->ptr.s);
+	free(c->ptr.buf);
 }
 
 static int fail(struct vctx *c, struct dw_findings *out, const char *fmt, ...)
@@ -716,7 +639,7 @@ static int fail(struct vctx *c, struct dw_findings *out, const char *fmt, ...)
 	if (!out)
 		return 0;
 	va_start(ap, fmt);
-	dw_findings_vadd(out, DW_SEV_ERROR, NULL, sb_str(&c->ptr), fmt, ap);
+	dw_findings_vadd(out, DW_SEV_ERROR, NULL, strbuf_str(&c->ptr), fmt, ap);
 	va_end(ap);
 	return 0;
 }
@@ -727,22 +650,22 @@ struct msgbuf {
 	char s[320];
 };
 
-static void str_clip(const char *s, size_t n, size_t max, struct sbuf *b)
+static void str_clip(const char *s, size_t n, size_t max, struct strbuf *b)
 {
 	size_t i = 0;
 
 	while (i < n && i < max) {
 		unsigned char ch = (unsigned char)s[i];
 		if (ch < 0x20 || ch == 0x7F)
-			sb_addc(b, '?');
+			strbuf_addch(b, '?');
 		else
-			sb_addc(b, (char)ch);
+			strbuf_addch(b, (char)ch);
 		i++;
 	}
 	while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80) /* finish the code point */
-		sb_addc(b, s[i++]);
+		strbuf_addch(b, s[i++]);
 	if (i < n)
-		sb_adds(b, "...");
+		strbuf_addstr(b, "...");
 }
 
 static void num_text(const json_t *v, char *buf, size_t size)
@@ -761,19 +684,19 @@ static void num_text(const json_t *v, char *buf, size_t size)
 /* A value as messages show it: 'text' for strings, JSON for the rest, clipped. */
 static void value_text(const json_t *v, int quote, struct msgbuf *m)
 {
-	struct sbuf b = {0};
+	struct strbuf b = {0};
 	char *dump;
 
 	if (json_is_string(v)) {
 		if (quote)
-			sb_addc(&b, '\'');
+			strbuf_addch(&b, '\'');
 		str_clip(json_string_value(v), json_string_length(v), 80, &b);
 		if (quote)
-			sb_addc(&b, '\'');
+			strbuf_addch(&b, '\'');
 	} else if (json_is_number(v)) {
 		char num[64];
 		num_text(v, num, sizeof(num));
-		sb_adds(&b, num);
+		strbuf_addstr(&b, num);
 	} else {
 		dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 		if (dump) {
@@ -781,8 +704,8 @@ static void value_text(const json_t *v, int quote, struct msgbuf *m)
 			free(dump);
 		}
 	}
-	snprintf(m->s, sizeof(m->s), "%s", b.s && !b.oom ? b.s : "value");
-	free(b.s);
+	snprintf(m->s, sizeof(m->s), "%s", b.buf && !b.oom ? b.buf : "value");
+	free(b.buf);
 }
 
 /* ---- JSON semantics the keywords rely on ---- */
@@ -883,7 +806,6 @@ static size_t utf8_len(const char *s, size_t n)
  * reference is not local or does not resolve. */
 static const json_t *ref_resolve(const json_t *root, const char *ref, int *nomem)
 {
-	size_t n;
 	char *dec;
 	size_t j = 0;
 	const json_t *r;
@@ -895,22 +817,11 @@ static const json_t *ref_resolve(const json_t *root, const char *ref, int *nomem
 		return root;
 	if (*ref != '/')
 		return NULL;
-	n = strlen(ref);
-	dec = malloc(n + 1);
+	dec = dw_fragment_decode(ref, &j);
 	if (!dec) {
 		*nomem = 1;
 		return NULL;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (ref[i] == '%' && i + 2 < n && hexval(ref[i + 1]) >= 0 &&
-		    hexval(ref[i + 2]) >= 0) {
-			dec[j++] = (char)(hexval(ref[i + 1]) * 16 + hexval(ref[i + 2]));
-			i += 2;
-		} else {
-			dec[j++] = ref[i];
-		}
-	}
-	dec[j] = '\0';
 	r = memchr(dec, '\0', j) ? NULL : dw_pointer_get(root, dec);
 	free(dec);
 	return r;
@@ -931,20 +842,20 @@ static int validate(struct vctx *c, const json_t *s, const json_t *in, struct dw
 static int validate_key(struct vctx *c, const json_t *s, const json_t *in, const char *key,
                         struct dw_findings *out)
 {
-	size_t old = sb_push_token(&c->ptr, key, strlen(key));
+	size_t old = ptr_push_token(&c->ptr, key, strlen(key));
 	int ok = validate(c, s, in, out);
 
-	sb_pop(&c->ptr, old);
+	strbuf_setlen(&c->ptr, old);
 	return ok;
 }
 
 static int validate_index(struct vctx *c, const json_t *s, const json_t *in, size_t i,
                           struct dw_findings *out)
 {
-	size_t old = sb_push_index(&c->ptr, i);
+	size_t old = ptr_push_index(&c->ptr, i);
 	int ok = validate(c, s, in, out);
 
-	sb_pop(&c->ptr, old);
+	strbuf_setlen(&c->ptr, old);
 	return ok;
 }
 
@@ -959,17 +870,17 @@ static int fail_key(struct vctx *c, struct dw_findings *out, const char *key, co
 
 	if (!out)
 		return 0;
-	old = sb_push_token(&c->ptr, key, strlen(key));
+	old = ptr_push_token(&c->ptr, key, strlen(key));
 	va_start(ap, fmt);
-	dw_findings_vadd(out, DW_SEV_ERROR, NULL, sb_str(&c->ptr), fmt, ap);
+	dw_findings_vadd(out, DW_SEV_ERROR, NULL, strbuf_str(&c->ptr), fmt, ap);
 	va_end(ap);
-	sb_pop(&c->ptr, old);
+	strbuf_setlen(&c->ptr, old);
 	return 0;
 }
 
 static int kw_type(struct vctx *c, const json_t *t, const json_t *in, struct dw_findings *out)
 {
-	struct sbuf want = {0};
+	struct strbuf want = {0};
 	size_t i;
 	json_t *x;
 	int ok;
@@ -994,18 +905,18 @@ static int kw_type(struct vctx *c, const json_t *t, const json_t *in, struct dw_
 		if (!json_is_string(x))
 			continue;
 		if (want.len)
-			sb_adds(&want, i + 1 == json_array_size(t) ? " or " : ", ");
-		sb_adds(&want, json_string_value(x));
+			strbuf_addstr(&want, i + 1 == json_array_size(t) ? " or " : ", ");
+		strbuf_addstr(&want, json_string_value(x));
 	}
-	ok = fail(c, out, "expected %s, got %s", want.s && !want.oom ? want.s : "another type",
+	ok = fail(c, out, "expected %s, got %s", want.buf && !want.oom ? want.buf : "another type",
 	          dw_json_type_name(in));
-	free(want.s);
+	free(want.buf);
 	return ok;
 }
 
 static int kw_enum(struct vctx *c, const json_t *e, const json_t *in, struct dw_findings *out)
 {
-	struct sbuf list = {0};
+	struct strbuf list = {0};
 	struct msgbuf m, v;
 	size_t i;
 	json_t *x;
@@ -1022,17 +933,17 @@ static int kw_enum(struct vctx *c, const json_t *e, const json_t *in, struct dw_
 	json_array_foreach(e, i, x)
 	{
 		if (list.len > 400) {
-			sb_adds(&list, ", ...");
+			strbuf_addstr(&list, ", ...");
 			break;
 		}
 		if (i)
-			sb_adds(&list, ", ");
+			strbuf_addstr(&list, ", ");
 		value_text(x, 0, &m);
-		sb_adds(&list, m.s);
+		strbuf_addstr(&list, m.s);
 	}
 	value_text(in, 1, &v);
-	fail(c, out, "value %s is not one of %s", v.s, list.s && !list.oom ? list.s : "");
-	free(list.s);
+	fail(c, out, "value %s is not one of %s", v.s, list.buf && !list.oom ? list.buf : "");
+	free(list.buf);
 	return 0;
 }
 
@@ -1197,9 +1108,9 @@ static int kw_array(struct vctx *c, const json_t *s, const json_t *in, struct dw
 			                    out));
 	}
 	if (rest && json_is_false(rest) && n > np) {
-		size_t old = sb_push_index(&c->ptr, np);
+		size_t old = ptr_push_index(&c->ptr, np);
 		STEP(fail(c, out, "unexpected item: the array takes at most %zu items", np));
-		sb_pop(&c->ptr, old);
+		strbuf_setlen(&c->ptr, old);
 	} else if (rest) {
 		for (i = np; i < n; i++)
 			STEP(validate_index(c, rest, json_array_get(in, i), i, out));
@@ -1217,11 +1128,11 @@ static int kw_array(struct vctx *c, const json_t *s, const json_t *in, struct dw
 					continue;
 				if (out) {
 					struct msgbuf v;
-					size_t old = sb_push_index(&c->ptr, i);
+					size_t old = ptr_push_index(&c->ptr, i);
 					value_text(json_array_get(in, i), 1, &v);
 					fail(c, out, "duplicate item %s (same as item %zu)", v.s,
 					     j);
-					sb_pop(&c->ptr, old);
+					strbuf_setlen(&c->ptr, old);
 				}
 				ok = 0;
 				if (!out)
@@ -1348,11 +1259,11 @@ static int kw_object(struct vctx *c, const json_t *s, const json_t *in, struct d
 				c->nomem = 1;
 				return 0;
 			}
-			old = sb_push_token(&c->ptr, k, strlen(k));
+			old = ptr_push_token(&c->ptr, k, strlen(k));
 			good = validate(c, pn, name, NULL);
 			if (!good)
 				fail(c, out, "property name '%s' is not allowed", k);
-			sb_pop(&c->ptr, old);
+			strbuf_setlen(&c->ptr, old);
 			json_decref(name);
 			STEP(good);
 		}
@@ -1430,7 +1341,7 @@ static void report_discriminated(struct vctx *c, const json_t *branches, const c
                                  const json_t *in, struct dw_findings *out)
 {
 	const json_t *val = json_is_object(in) ? json_object_get(in, k) : NULL;
-	struct sbuf list = {0};
+	struct strbuf list = {0};
 	struct msgbuf m;
 	size_t i;
 	json_t *b;
@@ -1449,17 +1360,18 @@ static void report_discriminated(struct vctx *c, const json_t *branches, const c
 		const json_t *cv = const_of(json_object_get(json_object_get(t, "properties"), k));
 		if (js_equal(cv, val)) {
 			validate(c, b, in, out);
-			free(list.s);
+			free(list.buf);
 			return;
 		}
 		if (i)
-			sb_adds(&list, ", ");
+			strbuf_addstr(&list, ", ");
 		value_text(cv, 0, &m);
-		sb_adds(&list, m.s);
+		strbuf_addstr(&list, m.s);
 	}
 	value_text(val, 1, &m);
-	fail_key(c, out, k, "value %s is not one of %s", m.s, list.s && !list.oom ? list.s : "");
-	free(list.s);
+	fail_key(c, out, k, "value %s is not one of %s", m.s,
+	         list.buf && !list.oom ? list.buf : "");
+	free(list.buf);
 }
 
 static int kw_alternatives(struct vctx *c, const json_t *branches, int one, const json_t *in,
@@ -1594,14 +1506,14 @@ int jsonschema_validate(const json_t *root, const char *schema_pointer, const js
 	memset(&c, 0, sizeof(c));
 	c.root = root;
 	c.modern = schema_is_modern(root);
-	sb_adds(&c.ptr, base_pointer ? base_pointer : "");
+	strbuf_addstr(&c.ptr, base_pointer ? base_pointer : "");
 	if (c.ptr.oom)
 		return DW_NOMEM;
 	schema = dw_pointer_get(root, schema_pointer ? schema_pointer : "");
 	if (!schema) {
 		if (out)
-			dw_findings_add(out, sb_str(&c.ptr), "schema pointer '%s' does not resolve",
-			                schema_pointer);
+			dw_findings_add(out, strbuf_str(&c.ptr),
+			                "schema pointer '%s' does not resolve", schema_pointer);
 		vctx_release(&c);
 		return DW_INVALID;
 	}
@@ -1623,7 +1535,7 @@ int jsonschema_validate(const json_t *root, const char *schema_pointer, const js
 
 struct cctx {
 	const json_t *root;
-	struct sbuf ptr;
+	struct strbuf ptr;
 	struct dw_findings *out;
 	int depth, nomem, bad;
 };
@@ -1633,24 +1545,24 @@ static void cfail(struct cctx *k, const char *key, const char *fmt, ...)
 
 static void cfail(struct cctx *k, const char *key, const char *fmt, ...)
 {
-	size_t old = key ? sb_push_token(&k->ptr, key, strlen(key)) : k->ptr.len;
+	size_t old = key ? ptr_push_token(&k->ptr, key, strlen(key)) : k->ptr.len;
 	va_list ap;
 
 	k->bad = 1;
 	va_start(ap, fmt);
-	dw_findings_vadd(k->out, DW_SEV_ERROR, NULL, sb_str(&k->ptr), fmt, ap);
+	dw_findings_vadd(k->out, DW_SEV_ERROR, NULL, strbuf_str(&k->ptr), fmt, ap);
 	va_end(ap);
-	sb_pop(&k->ptr, old);
+	strbuf_setlen(&k->ptr, old);
 }
 
 static void check_schema_at(struct cctx *k, const json_t *s);
 
 static void check_sub(struct cctx *k, const char *key, const json_t *s)
 {
-	size_t old = sb_push_token(&k->ptr, key, strlen(key));
+	size_t old = ptr_push_token(&k->ptr, key, strlen(key));
 
 	check_schema_at(k, s);
-	sb_pop(&k->ptr, old);
+	strbuf_setlen(&k->ptr, old);
 }
 
 static void check_schema_array(struct cctx *k, const char *kw, const json_t *v, int nonempty)
@@ -1663,14 +1575,14 @@ static void check_schema_array(struct cctx *k, const char *kw, const json_t *v, 
 		      nonempty ? " non-empty" : "n");
 		return;
 	}
-	old = sb_push_token(&k->ptr, kw, strlen(kw));
+	old = ptr_push_token(&k->ptr, kw, strlen(kw));
 	json_array_foreach(v, i, x)
 	{
-		size_t o2 = sb_push_index(&k->ptr, i);
+		size_t o2 = ptr_push_index(&k->ptr, i);
 		check_schema_at(k, x);
-		sb_pop(&k->ptr, o2);
+		strbuf_setlen(&k->ptr, o2);
 	}
-	sb_pop(&k->ptr, old);
+	strbuf_setlen(&k->ptr, old);
 }
 
 static void check_regex(struct cctx *k, const char *key, const char *pat, size_t n)
@@ -1747,14 +1659,14 @@ static void check_schema_map(struct cctx *k, const char *kw, const json_t *v, in
 		cfail(k, kw, "'%s' must be an object of schemas", kw);
 		return;
 	}
-	old = sb_push_token(&k->ptr, kw, strlen(kw));
+	old = ptr_push_token(&k->ptr, kw, strlen(kw));
 	json_object_foreach((json_t *)v, key, x)
 	{
 		if (regex_keys)
 			check_regex(k, key, key, strlen(key));
 		check_sub(k, key, x);
 	}
-	sb_pop(&k->ptr, old);
+	strbuf_setlen(&k->ptr, old);
 }
 
 static void check_ref(struct cctx *k, const json_t *ref)
@@ -1788,7 +1700,7 @@ static void check_dependencies(struct cctx *k, const char *kw, const json_t *v)
 		cfail(k, kw, "'%s' must be an object", kw);
 		return;
 	}
-	old = sb_push_token(&k->ptr, kw, strlen(kw));
+	old = ptr_push_token(&k->ptr, kw, strlen(kw));
 	json_object_foreach((json_t *)v, key, x)
 	{
 		if (json_is_array(x) || !strcmp(kw, "dependentRequired")) {
@@ -1798,7 +1710,7 @@ static void check_dependencies(struct cctx *k, const char *kw, const json_t *v)
 			check_sub(k, key, x);
 		}
 	}
-	sb_pop(&k->ptr, old);
+	strbuf_setlen(&k->ptr, old);
 }
 
 static void check_keywords(struct cctx *k, const json_t *s)
@@ -1919,7 +1831,7 @@ int jsonschema_check_schema(const json_t *schema, const char *base_pointer, stru
 	memset(&k, 0, sizeof(k));
 	k.root = schema;
 	k.out = out;
-	sb_adds(&k.ptr, base_pointer ? base_pointer : "");
+	strbuf_addstr(&k.ptr, base_pointer ? base_pointer : "");
 	if (k.ptr.oom)
 		return DW_NOMEM;
 	old = utf8_enter();
@@ -1928,6 +1840,6 @@ int jsonschema_check_schema(const json_t *schema, const char *base_pointer, stru
 	rc = k.bad ? DW_INVALID : 0;
 	if (k.nomem || k.ptr.oom || dw_findings_oom(out))
 		rc = DW_NOMEM;
-	free(k.ptr.s);
+	free(k.ptr.buf);
 	return rc;
 }

@@ -27,6 +27,7 @@
 
 #include "validators/error.h"
 #include "validators/load.h"
+#include "validators/utf8.h"
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
 
@@ -1141,30 +1142,6 @@ static int hex4(const unsigned char *p, unsigned *v)
 	return 0;
 }
 
-static size_t utf8_put(char *out, unsigned cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 /* A string at j->i (the opening quote) into *out (malloc'd, *n bytes, NUL-terminated). The
  * decoded text is never longer than the quoted one, so one allocation suffices. */
 #define ESCAPES "\"\\/bfnrt"
@@ -1219,7 +1196,7 @@ static int j_string(struct jparse *j, char **out, size_t *n)
 			for (int m = 0; m < 6; m++)
 				j_adv(j);
 		}
-		k += utf8_put(buf + k, cp);
+		k += utf8_encode(buf + k, cp);
 		for (int m = 0; m < 6; m++)
 			j_adv(j);
 	}

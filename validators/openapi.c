@@ -97,40 +97,20 @@ static const char *req_string(struct oas *o, const json_t *obj, const char *key)
 	return json_string_value(v);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /*
  * The target of a local reference ("#" or "#/json/pointer", percent-decoded as a URI fragment),
  * or NULL when ref is not local or does not resolve.
  */
 json_t *openapi_ref_target(const json_t *root, const char *ref)
 {
-	size_t n = strlen(ref), j = 0;
 	char *ptr;
 	json_t *t;
 
 	if (ref[0] != '#' || (ref[1] && ref[1] != '/'))
 		return NULL;
-	ptr = malloc(n);
+	ptr = dw_fragment_decode(ref + 1, NULL);
 	if (!ptr)
 		return NULL;
-	for (size_t i = 1; i < n; i++) {
-		int h, l;
-		if (ref[i] == '%' && i + 2 < n && (h = hexval(ref[i + 1])) >= 0 &&
-		    (l = hexval(ref[i + 2])) >= 0) {
-			ptr[j++] = (char)(h * 16 + l);
-			i += 2;
-		} else {
-			ptr[j++] = ref[i];
-		}
-	}
-	ptr[j] = '\0';
 	t = dw_pointer_get(root, ptr);
 	free(ptr);
 	return t;

@@ -51,22 +51,40 @@ char *xstrndup(const char *s, size_t n)
 	return d;
 }
 
+char *xvasprintf(const char *fmt, va_list ap)
+{
+	char *s = dw_vstrfmt(fmt, ap);
+
+	if (!s)
+		oom(0);
+	return s;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 	char *s;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		oom(0);
-	s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	return s;
+}
+
+char *xstrbuf_detach(struct strbuf *sb)
+{
+	char *s = strbuf_detach(sb, NULL);
+
+	if (!s)
+		oom(0);
+	return s;
+}
+
+const char *xstrbuf_str(const struct strbuf *sb)
+{
+	if (sb->oom)
+		oom(0);
+	return strbuf_str(sb);
 }
 
 json_t *xjson(json_t *v)

@@ -1,28 +1,74 @@
-// The landscape: domains as groups, products as nodes, flows (each product's spec.consumes) as
-// edges styled by integration pattern, drawn as SVG in the browser. A node is a link to its
-// product. Large catalogs: products are read a page of 500 at a time up to MAX_PRODUCTS; a
-// domain filter (?domain=) draws one domain with its providers and consumers.
+// The landscape: the registry's own picture of it, GET /graph.svg (laid out by Graphviz on the
+// server: domains as clusters, products as nodes, flows as edges styled by pattern, audit
+// findings marked), inlined so that its links navigate inside the catalog, and the flows as a
+// table. The SVG is parsed with DOMParser and only SVG elements and presentation attributes
+// are kept: no script, no event handler, no link outside /ui. Large catalogs: the server draws
+// at most 1500 products (422 beyond, then the page asks for a domain); the flows table reads
+// products a page of 500 at a time up to MAX_PRODUCTS. ?domain= draws one domain with its
+// providers and consumers.
 
-import { get, query, nextCursor } from './api.js';
-import { h, svg, link, message, section, table, productHref, refLink, badge } from './dom.js';
+import { get, query, nextCursor, ApiError } from './api.js';
+import { h, svg, link, message, section, table, refLink, badge } from './dom.js';
 
 const MAX_PRODUCTS = 2000;
-const BOX_W = 240;
-const NODE_H = 26;
-const NODE_GAP = 8;
-const HEAD_H = 30;
-const PAD = 24;
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const XLINK_NS = 'http://www.w3.org/1999/xlink';
 
+// The edge styles of validators/graph.c, for the legend.
 export const PATTERN_STYLE = {
-  sync: { patterns: ['rest-api', 'soa', 'composite', 'bff'], color: '#1f5fbf', dash: '', label: 'request/response' },
-  async: { patterns: ['message-queue', 'event-broker', 'event-stream', 'cep', 'queue-load-leveling', 'cqrs'], color: '#2e7d32', dash: '7 4', label: 'messaging and events' },
-  bulk: { patterns: ['batch', 'cdc'], color: '#8a5a00', dash: '2 4', label: 'batch and change data capture' },
-  p2p: { patterns: ['point-to-point'], color: '#b3261e', dash: '', label: 'point-to-point (exception)' },
+  sync: { patterns: ['rest-api', 'soa', 'composite', 'bff'], color: '#1f5fbf', dash: '', width: '1.6', label: 'request/response' },
+  async: { patterns: ['message-queue', 'event-broker', 'event-stream', 'cep', 'queue-load-leveling', 'cqrs'], color: '#2e7d32', dash: '7 4', width: '1.6', label: 'messaging and events' },
+  bulk: { patterns: ['batch', 'cdc'], color: '#8a5a00', dash: '2 4', width: '1.6', label: 'batch and change data capture' },
+  p2p: { patterns: ['point-to-point'], color: '#d50000', dash: '', width: '3', label: 'point-to-point (exception)' },
+  backend: { patterns: ['a composite\'s backends'], color: '#8a8f98', dash: '2 4', width: '1.2', label: 'aggregates' },
 };
 
-function styleOf(pattern) {
-  for (const [k, s] of Object.entries(PATTERN_STYLE)) if (s.patterns.includes(pattern)) return { key: k, ...s };
-  return { key: 'other', color: '#555', dash: '1 3', label: 'other' };
+const DROP = new Set(['script', 'foreignObject', 'iframe', 'object', 'embed', 'image', 'use', 'animate', 'set', 'animateMotion', 'animateTransform', 'style']);
+
+// Keeps el's SVG elements and safe attributes; a link stays only when it points into /ui, and
+// becomes one the catalog's router follows.
+function clean(el) {
+  for (const child of [...el.children]) {
+    if (child.namespaceURI !== SVG_NS || DROP.has(child.localName)) child.remove();
+    else clean(child);
+  }
+  for (const attr of [...el.attributes]) {
+    const name = attr.name.toLowerCase();
+    if (name.startsWith('on') || name === 'style' || (name.endsWith('href') && el.localName !== 'a')) el.removeAttributeNode(attr);
+  }
+  if (el.localName === 'a') {
+    const href = el.getAttributeNS(XLINK_NS, 'href') || el.getAttribute('href') || '';
+    const title = el.getAttributeNS(XLINK_NS, 'title');
+    el.removeAttributeNS(XLINK_NS, 'href');
+    el.removeAttribute('href');
+    el.removeAttribute('target');
+    if (/^\/ui\/[a-z0-9/-]*$/.test(href)) {
+      el.setAttribute('href', href);
+      el.setAttribute('data-nav', '');
+      if (title) el.setAttribute('aria-label', title.split('\n')[0]);
+    }
+  }
+}
+
+// The server's picture as an inline <svg class="landscape">, or null when it holds none.
+export function landscapeSvg(text) {
+  const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+  const root = doc.documentElement;
+  if (!root || root.namespaceURI !== SVG_NS || root.localName !== 'svg' || doc.getElementsByTagName('parsererror').length) return null;
+  clean(root);
+  const out = document.importNode(root, true);
+  // Graphviz sizes the picture in points; it is shown fitted to the page width (never larger
+  // than its natural size), the width it gets through the CSSOM, which the CSP allows.
+  const pt = (v) => (/^[0-9.]+pt$/.test(v || '') ? (parseFloat(v) * 4) / 3 : 0);
+  const natural = pt(out.getAttribute('width'));
+  out.removeAttribute('width');
+  out.removeAttribute('height');
+  if (natural) out.style.maxWidth = `${Math.ceil(natural)}px`;
+  out.dataset.naturalWidth = String(Math.ceil(natural));
+  out.setAttribute('class', 'landscape');
+  out.setAttribute('role', 'group');
+  for (const a of out.querySelectorAll('g.node > g > a[href], g.node > a[href]')) a.classList.add('node-link');
+  return out;
 }
 
 async function loadAll(url) {
@@ -39,98 +85,51 @@ async function loadAll(url) {
   return { items, truncated };
 }
 
-function short(s, n) {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+function legend() {
+  return h('ul', { class: 'legend', 'aria-label': 'Edge styles' },
+    Object.entries(PATTERN_STYLE).map(([, s]) => h('li', {},
+      svg('svg', { width: '40', height: '12', 'aria-hidden': 'true' },
+        svg('line', { x1: '0', y1: '6', x2: '40', y2: '6', stroke: s.color, 'stroke-width': s.width, 'stroke-dasharray': s.dash || null })),
+      ` ${s.label}: ${s.patterns.join(', ')}`)),
+    h('li', {}, h('span', { class: 'finding-mark', 'aria-hidden': 'true' }, '\u26a0'), ' red outline: an audit finding concerns it (hover for the rules)'),
+    h('li', {}, h('span', { class: 'unregistered-mark', 'aria-hidden': 'true' }, 'dashed grey'), ': not a registered product'));
 }
 
-export function drawLandscape(products, focusDomain) {
-  const nodes = new Map(); // "d/p" -> {domain, name, title, kind, known}
+function flowsOf(products) {
   const flows = [];
   for (const p of products) {
     const m = p.metadata || {};
-    const ref = `${m.domain}/${m.name}`;
-    nodes.set(ref, { domain: m.domain, name: m.name, title: m.title || m.name, kind: (p.spec || {}).type || '', known: true });
-  }
-  for (const p of products) {
-    const m = p.metadata || {};
     for (const f of (p.spec || {}).consumes || []) {
-      const [d, n] = String(f.product).split('/');
-      if (!d || !n) continue;
-      if (!nodes.has(f.product)) nodes.set(f.product, { domain: d, name: n, title: n, kind: '', known: false });
+      if (!String(f.product).includes('/')) continue;
       flows.push({ from: `${m.domain}/${m.name}`, to: f.product, pattern: f.pattern || '' });
     }
   }
-  const groups = new Map();
-  for (const [ref, n] of nodes) {
-    if (!groups.has(n.domain)) groups.set(n.domain, []);
-    groups.get(n.domain).push(ref);
-  }
-  const domains = [...groups.keys()].sort((a, b) => (a === focusDomain ? -1 : b === focusDomain ? 1 : a.localeCompare(b)));
-  const cols = Math.max(1, Math.min(4, Math.ceil(Math.sqrt(domains.length))));
-  const pos = new Map();
-  const boxes = [];
-  let y = PAD;
-  for (let i = 0; i < domains.length; i += cols) {
-    const row = domains.slice(i, i + cols);
-    let rowH = 0;
-    row.forEach((d, c) => {
-      const refs = groups.get(d).sort();
-      const x = PAD + c * (BOX_W + PAD * 2);
-      const hgt = HEAD_H + refs.length * (NODE_H + NODE_GAP) + NODE_GAP;
-      boxes.push({ d, x, y, h: hgt });
-      refs.forEach((ref, k) => pos.set(ref, { x: x + 12, y: y + HEAD_H + k * (NODE_H + NODE_GAP), w: BOX_W - 24 }));
-      rowH = Math.max(rowH, hgt);
-    });
-    y += rowH + PAD * 2;
-  }
-  const width = PAD + cols * (BOX_W + PAD * 2);
-  const height = Math.max(y, 120);
-  const defs = svg('defs', {}, Object.entries({ ...PATTERN_STYLE, other: { color: '#555' } }).map(([k, s]) =>
-    svg('marker', { id: `arrow-${k}`, viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' },
-      svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: s.color }))));
-  const root = svg('svg', { class: 'landscape', viewBox: `0 0 ${width} ${height}`, width: String(width), height: String(height),
-    role: 'group', 'aria-label': `Landscape: ${domains.length} domains, ${nodes.size} products, ${flows.length} flows` }, defs);
-  for (const b of boxes) {
-    root.append(svg('g', { class: 'domain' },
-      svg('rect', { x: b.x, y: b.y, width: BOX_W, height: b.h, rx: '8', class: b.d === focusDomain ? 'domain-box focus' : 'domain-box' }),
-      svg('a', { href: `/ui/domains/${encodeURIComponent(b.d)}`, 'data-nav': true },
-        svg('text', { x: b.x + 12, y: b.y + 20, class: 'domain-label' }, short(b.d, 28)))));
-  }
-  const edges = svg('g', { class: 'edges' });
-  for (const f of flows) {
-    const a = pos.get(f.from);
-    const b = pos.get(f.to);
-    if (!a || !b) continue;
-    const st = styleOf(f.pattern);
-    const sameCol = Math.abs(a.x - b.x) < 1;
-    const x1 = sameCol ? a.x + a.w : (a.x < b.x ? a.x + a.w : a.x);
-    const x2 = sameCol ? b.x + b.w : (a.x < b.x ? b.x : b.x + b.w);
-    const y1 = a.y + NODE_H / 2;
-    const y2 = b.y + NODE_H / 2;
-    const bend = sameCol ? 60 : Math.max(40, Math.abs(x2 - x1) / 2);
-    const c1 = sameCol ? x1 + bend : x1 + (x2 > x1 ? bend : -bend);
-    const c2 = sameCol ? x2 + bend : x2 + (x2 > x1 ? -bend : bend);
-    edges.append(svg('path', { d: `M${x1},${y1} C${c1},${y1} ${c2},${y2} ${x2},${y2}`, fill: 'none', stroke: st.color,
-      'stroke-width': st.key === 'p2p' ? '2.5' : '1.6', 'stroke-dasharray': st.dash || null, 'marker-end': `url(#arrow-${st.key})`,
-      class: `edge edge-${st.key}` }, svg('title', {}, `${f.from} consumes ${f.to} (${f.pattern})`)));
-  }
-  root.append(edges);
-  for (const [ref, n] of nodes) {
-    const p = pos.get(ref);
-    root.append(svg('a', { href: productHref(n.domain, n.name), 'data-nav': true, class: n.known ? 'node' : 'node external' },
-      svg('title', {}, `${ref}${n.kind ? ` (${n.kind})` : ''}: open the product`),
-      svg('rect', { x: p.x, y: p.y, width: p.w, height: NODE_H, rx: '5' }),
-      svg('text', { x: p.x + 8, y: p.y + 17 }, short(n.name, 24), n.kind ? svg('tspan', { class: 'kind' }, ` ${n.kind}`) : null)));
-  }
-  return { root, flows, nodes };
+  return flows;
 }
 
-function legend() {
-  return h('ul', { class: 'legend', 'aria-label': 'Edge styles' },
-    Object.entries(PATTERN_STYLE).map(([k, s]) => h('li', {},
-      svg('svg', { width: '40', height: '12', 'aria-hidden': 'true' },
-        svg('line', { x1: '0', y1: '6', x2: '40', y2: '6', stroke: s.color, 'stroke-width': k === 'p2p' ? '2.5' : '1.6', 'stroke-dasharray': s.dash || null })),
-      ` ${s.label}: ${s.patterns.join(', ')}`)));
+async function picture(domain) {
+  try {
+    const text = await get(`/graph.svg${query({ domain })}`, 'text');
+    const root = landscapeSvg(text);
+    if (!root) return [message('error', 'The landscape picture could not be read.', 'GET /graph.svg did not answer an SVG document.')];
+    const natural = Number(root.dataset.naturalWidth) || 0;
+    const toggle = h('button', { type: 'button', class: 'zoom', 'aria-pressed': 'false' }, 'Actual size');
+    toggle.addEventListener('click', () => {
+      const actual = toggle.getAttribute('aria-pressed') !== 'true';
+      toggle.setAttribute('aria-pressed', String(actual));
+      toggle.textContent = actual ? 'Fit to page' : 'Actual size';
+      root.style.width = actual && natural ? `${natural}px` : '';
+    });
+    return [h('p', { class: 'graph-tools' }, toggle,
+      ' ', h('a', { href: `/graph.svg${query({ domain })}`, download: 'landscape.svg' }, 'Download SVG'),
+      ' · ', h('a', { href: `/graph.dot${query({ domain })}`, download: 'landscape.dot' }, 'DOT text')),
+    h('div', { class: 'graph' }, root)];
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 422) {
+      return [message('notice', 'The landscape is too large to draw at once.', `${e.detail || ''} Pick a domain above.`)];
+    }
+    throw e;
+  }
 }
 
 export async function landscapePage(_args, params) {
@@ -158,17 +157,17 @@ export async function landscapePage(_args, params) {
       h('button', { type: 'submit' }, 'Draw'),
       domain ? [' ', link('/ui/landscape', 'All domains')] : null)];
   if (truncated) {
-    body.push(message('notice', `The catalog is large: the first ${MAX_PRODUCTS} products are drawn.`,
+    body.push(message('notice', `The catalog is large: the flows of the first ${MAX_PRODUCTS} products are listed.`,
       'Pick a domain to see it completely.'));
   }
   if (!products.length) {
     body.push(message('empty', domain ? `No products in or consuming domain ${domain}.` : 'No products registered yet.'));
     return { title: 'Landscape', body };
   }
-  const { root, flows } = drawLandscape(products, domain);
-  body.push(h('p', { class: 'hint' }, 'Arrows point from a consumer to the product it consumes. Select a product to open it.'),
+  const flows = flowsOf(products);
+  body.push(h('p', { class: 'hint' }, 'Arrows point from a consumer to the product it consumes. Select a product to open it, a domain’s name to open the domain.'),
     legend(),
-    h('div', { class: 'graph' }, root));
+    ...await picture(domain));
   body.push(section('Flows',
     flows.length ? table(null, ['Consumer', 'Provider', 'Pattern'],
       flows.map((f) => [refLink(f.from), refLink(f.to), badge(f.pattern, 'pattern')]))

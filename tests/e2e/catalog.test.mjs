@@ -4,7 +4,7 @@
 // $DRIVEWAY_BUILD/e2e-screenshots/ for review.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -102,7 +102,11 @@ async function main() {
   mkdirSync(SHOTS, { recursive: true });
   const port = await startServer();
   const base = `http://127.0.0.1:${port}`;
-  cli(base, 'register', join(ROOT, 'examples'));
+  // The Customer Profile landscape, as `make run` loads it: not examples/anti-patterns.
+  const landscape = readdirSync(join(ROOT, 'examples'), { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name !== 'anti-patterns')
+    .map((e) => join(ROOT, 'examples', e.name));
+  cli(base, 'register', ...landscape);
   const fx = join(tmp, 'shop');
   writeFixtures(fx, false);
   cli(base, 'register', fx);
@@ -248,23 +252,44 @@ async function main() {
     await shot('09-domain', false);
   });
 
-  await step('landscape draws the graph and a node opens its product', async () => {
+  await step('landscape shows the registry\'s picture and a node opens its product', async () => {
     await page.goto(`${base}/ui/landscape`);
     await page.locator('svg.landscape').waitFor();
-    assert(await page.locator('svg.landscape a.node').count() >= 11, 'nodes');
-    assert(await page.locator('svg.landscape path.edge').count() >= 6, 'edges');
+    assert(await page.locator('svg.landscape g.cluster').count() >= 6, 'domain clusters');
+    assert(await page.locator('svg.landscape g.node').count() >= 11, 'nodes');
+    assert(await page.locator('svg.landscape g.edge').count() >= 6, 'edges');
+    assert(await page.locator('svg.landscape script').count() === 0, 'a script in the picture');
+    assert(await page.locator('svg.landscape g.edge', { hasText: 'event-stream' }).count() >= 2, 'edge labels');
     await shot('10-landscape');
-    await page.locator('svg.landscape a.node', { hasText: 'agent-console' }).click();
+    await page.locator('svg.landscape a.node-link', { hasText: 'agent-console' }).click();
     await page.waitForURL(/\/ui\/products\/support\/agent-console$/);
     await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.goto(`${base}/ui/landscape?domain=support`);
+    await page.locator('svg.landscape').waitFor();
+    const text = await page.locator('svg.landscape').textContent();
+    assert(text.includes('agent-console') && text.includes('profile-api'), 'support and its provider');
+    assert(!text.includes('customer-360'), 'another domain drawn');
+    await shot('10-landscape-domain');
   });
 
-  await step('audit page answers whether or not the registry has an audit', async () => {
+  await step('audit page shows the registry\'s audit report', async () => {
     await page.goto(`${base}/ui/audit`);
     await page.getByRole('heading', { level: 1, name: 'Audit' }).waitFor();
     const r = await fetch(`${base}/audit`);
-    if (r.status === 404) await page.getByText('Audit not available on this registry.').waitFor();
-    else await page.locator('ul.totals').waitFor();
+    assert(r.status === 200, `GET /audit answered ${r.status}`);
+    const report = await r.json();
+    await page.locator('ul.totals').waitFor();
+    const totals = await page.locator('ul.totals').innerText();
+    for (const sev of ['error', 'warning', 'info']) {
+      assert(totals.includes(`${report.summary.bySeverity[sev]} ${sev}`), `totals lack ${report.summary.bySeverity[sev]} ${sev}: ${totals}`);
+    }
+    assert((await page.locator('main').innerText()).includes(`${report.summary.products} products`), 'summary line');
+    if (report.findings.length) {
+      assert(await page.locator('ul.findings > li').count() === report.findings.length, 'one item per finding');
+      await page.getByText(`Fix: ${report.findings[0].fix}`).first().waitFor();
+    } else {
+      await page.getByText('No findings: the landscape passes every audit rule.').waitFor();
+    }
     await shot('11-audit');
   });
 

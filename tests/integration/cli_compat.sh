@@ -7,61 +7,13 @@
 #
 # Needs DRIVEWAY_BUILD (folder with drivewayd and driveway) and DRIVEWAY_ROOT (the repository);
 # both default to what scripts/run-tests.sh sets. Set DRIVEWAY_KEEP_TMP=1 to keep the work dir.
+# The harness (run, dw, check, the server) is tests/integration/lib/common.sh.
 set -eu
 
-root=${DRIVEWAY_ROOT:-$(pwd)}
-build=${DRIVEWAY_BUILD:-$root/build}
-dw_bin=$build/driveway
-dwd_bin=$build/drivewayd
+. "$(dirname "$0")/lib/common.sh"
 fx=$root/tests/fixtures/cli-compat
+lib_init compat
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/dw-compat-XXXXXX")
-server_pid=
-cleanup() {
-	if [ -n "$server_pid" ]; then
-		kill "$server_pid" 2>/dev/null || :
-		wait "$server_pid" 2>/dev/null || :
-	fi
-	if [ -n "${DRIVEWAY_KEEP_TMP:-}" ]; then
-		echo "kept $tmp"
-	else
-		rm -rf "$tmp"
-	fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-passes=0
-failures=0
-pass() { passes=$((passes + 1)); echo "PASS: $1"; }
-fail() { failures=$((failures + 1)); echo "FAIL: $1"; show; }
-show() {
-	sed -n '1,15s/^/    stdout: /p' "$tmp/out" 2>/dev/null || :
-	sed -n '1,15s/^/    stderr: /p' "$tmp/err" 2>/dev/null || :
-}
-
-# run CMD...: runs it, keeps stdout in $tmp/out, stderr in $tmp/err, the exit status in $rc.
-rc=0
-run() {
-	set +e
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	set -e
-}
-dw() { run "$dw_bin" "$@"; }
-
-expect_rc() {
-	if [ "$rc" -eq "$1" ]; then pass "$2"; else fail "$2: expected exit $1, got $rc"; fi
-}
-check() {
-	name=$1
-	shift
-	if "$@"; then pass "$name"; else fail "$name"; fi
-}
-out_has() { grep -Eq -- "$1" "$tmp/out"; }
-out_lacks() { ! grep -Eq -- "$1" "$tmp/out"; }
-err_has() { grep -Eq -- "$1" "$tmp/err"; }
-json_ok() { python3 -c 'import json,sys; json.load(sys.stdin)' <"$tmp/out" 2>/dev/null; }
 # json_true EXPR: the Python expression holds for d, the JSON on stdout.
 json_true() {
 	python3 -c "import json,sys; d = json.load(sys.stdin); sys.exit(0 if ($1) else 1)" \
@@ -70,12 +22,6 @@ json_true() {
 # line_of FILE REGEX: the number of the first line of FILE matching REGEX.
 line_of() { grep -En -- "$2" "$1" | head -n 1 | cut -d: -f1; }
 
-for b in "$dw_bin" "$dwd_bin"; do
-	if [ ! -x "$b" ]; then
-		echo "FAIL: $b is missing (build first)"
-		exit 1
-	fi
-done
 cd "$tmp"
 
 # --- diff: verdicts per format ------------------------------------------------------------
@@ -200,23 +146,7 @@ if [ ! -d "$root/examples/customer" ]; then
 	exit 1
 fi
 cp -R "$root/examples" "$tmp/examples"
-"$dwd_bin" --db "$tmp/d.db" --listen 127.0.0.1:0 --port-file "$tmp/port" --quiet \
-	2>"$tmp/drivewayd.log" &
-server_pid=$!
-i=0
-while [ ! -s "$tmp/port" ] || [ ! -s "$tmp/d.db.admin-token" ]; do
-	i=$((i + 1))
-	if [ "$i" -gt 300 ] || ! kill -0 "$server_pid" 2>/dev/null; then
-		echo "FAIL: drivewayd did not start"
-		cat "$tmp/drivewayd.log"
-		exit 1
-	fi
-	sleep 0.1
-done
-DRIVEWAY_URL=http://127.0.0.1:$(cat "$tmp/port")
-DRIVEWAY_TOKEN_FILE=$tmp/d.db.admin-token
-export DRIVEWAY_URL DRIVEWAY_TOKEN_FILE
-unset DRIVEWAY_TOKEN 2>/dev/null || :
+lib_start_server
 
 dw register "$tmp/examples"
 expect_rc 0 "register examples/"
@@ -341,5 +271,4 @@ expect_rc 0 "register the added operation"
 check "register the added operation: version 2" out_has "customer/profile-api@2: created"
 
 check "drivewayd still runs" kill -0 "$server_pid"
-echo "cli_compat.sh: $passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+lib_finish cli_compat.sh

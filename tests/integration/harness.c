@@ -435,3 +435,48 @@ char *hs_db_dump(const struct hs_server *s)
 {
 	return hs_sqlite(s, ".dump");
 }
+
+/* The suite's server and its fixture ------------------------------------------------------ */
+
+struct hs_server hs_srv;
+
+void hs_setup(void)
+{
+	ck_assert_msg(hs_server_start(&hs_srv, NULL) == 0, "drivewayd did not start");
+}
+
+void hs_setup_read_auth(void)
+{
+	ck_assert_msg(hs_server_start(&hs_srv, "--read-auth") == 0, "drivewayd did not start");
+}
+
+void hs_teardown(void)
+{
+	int rc = hs_server_stop(&hs_srv);
+
+	if (rc != 0)
+		hs_server_log_tail(&hs_srv);
+	hs_server_release(&hs_srv);
+	ck_assert_msg(rc == 0, "drivewayd exited with status %d on SIGTERM", rc);
+}
+
+long hs_req(const char *method, const char *path, const char *token, const char *body,
+            struct hs_response *r)
+{
+	struct hs_request rq = {.method = method, .path = path, .token = token, .body = body};
+
+	hs_do(&hs_srv, &rq, r);
+	return r->status;
+}
+
+int hs_run_suite(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <check.h>
 #include <jansson.h>
 
 struct hs_server {
@@ -83,5 +84,22 @@ char *hs_sqlite(const struct hs_server *s, const char *sql);
 char *hs_read_file(const char *path, size_t *len);
 /* Percent-encodes s for a URL path segment or query value, malloc'd. */
 char *hs_escape(const char *s);
+
+/*
+ * The suite's server for the suites that need one per test: hs_setup (or hs_setup_read_auth)
+ * and hs_teardown are the Check fixture (tcase_add_checked_fixture) that starts and stops
+ * hs_srv. hs_teardown also fails the test when drivewayd does not exit 0 on SIGTERM: under
+ * `make check-asan` a sanitizer report or a leak in drivewayd turns that status nonzero.
+ */
+extern struct hs_server hs_srv;
+void hs_setup(void);
+void hs_setup_read_auth(void);
+void hs_teardown(void);
+/* One request to hs_srv; returns the status, the answer in *r (hs_response_release it). */
+long hs_req(const char *method, const char *path, const char *token, const char *body,
+            struct hs_response *r);
+/* Runs suite s without forking (a failed assertion still runs the teardown that stops the
+ * server); returns main's exit status: 1 when a test failed, else 0. */
+int hs_run_suite(Suite *s);
 
 #endif

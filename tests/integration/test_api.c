@@ -15,40 +15,7 @@
 
 #include "tests/integration/harness.c"
 
-static struct hs_server srv;
-
-static void setup(void)
-{
-	ck_assert_msg(hs_server_start(&srv, NULL) == 0, "drivewayd did not start");
-}
-
-static void setup_read_auth(void)
-{
-	ck_assert_msg(hs_server_start(&srv, "--read-auth") == 0, "drivewayd did not start");
-}
-
-/* A clean SIGTERM exit is part of every test: under `make check-asan` a sanitizer report or a
- * leak in drivewayd turns the exit status nonzero. */
-static void teardown(void)
-{
-	int rc = hs_server_stop(&srv);
-
-	if (rc != 0)
-		hs_server_log_tail(&srv);
-	hs_server_release(&srv);
-	ck_assert_msg(rc == 0, "drivewayd exited with status %d on SIGTERM", rc);
-}
-
 /* Helpers ---------------------------------------------------------------------------------- */
-
-static long req(const char *method, const char *path, const char *token, const char *body,
-                struct hs_response *r)
-{
-	struct hs_request rq = {.method = method, .path = path, .token = token, .body = body};
-
-	hs_do(&srv, &rq, r);
-	return r->status;
-}
 
 /* The compact text of doc, which it takes. */
 static char *dump_doc(json_t *doc)
@@ -69,7 +36,7 @@ static long req_json(const char *method, const char *path, const char *token, js
 
 	json_decref(doc);
 	ck_assert_ptr_nonnull(body);
-	status = req(method, path, token, body, r);
+	status = hs_req(method, path, token, body, r);
 	free(body);
 	return status;
 }
@@ -116,7 +83,7 @@ static void mk_domain(const char *name)
 {
 	struct hs_response r;
 	char *path = xasprintf("/domains/%s", name);
-	long st = req_json("PUT", path, srv.admin, doc_domain(name, "A domain"), &r);
+	long st = req_json("PUT", path, hs_srv.admin, doc_domain(name, "A domain"), &r);
 
 	ck_assert_msg(st == 201, "PUT %s: expected 201, got %ld: %s", path, st, r.body);
 	hs_response_release(&r);
@@ -131,7 +98,7 @@ static void mk_product_doc(json_t *doc)
 	char *path =
 	    xasprintf("/domains/%s/products/%s", json_string_value(json_object_get(md, "domain")),
 	              json_string_value(json_object_get(md, "name")));
-	long st = req_json("PUT", path, srv.admin, doc, &r);
+	long st = req_json("PUT", path, hs_srv.admin, doc, &r);
 
 	ck_assert_msg(st == 201, "PUT %s: expected 201, got %ld: %s", path, st, r.body);
 	hs_response_release(&r);
@@ -197,9 +164,9 @@ static int has_error_at(json_t *problem, const char *ptr)
  */
 static char *stable_dump(void)
 {
-	char *dump = hs_db_dump(&srv), *out, *o;
+	char *dump = hs_db_dump(&hs_srv), *out, *o;
 
-	ck_assert_msg(dump != NULL, "sqlite3 .dump failed on %s", srv.db);
+	ck_assert_msg(dump != NULL, "sqlite3 .dump failed on %s", hs_srv.db);
 	out = o = xmalloc(strlen(dump) + 1);
 	for (char *p = dump; *p;) {
 		char *eol = strchr(p, '\n');
@@ -280,7 +247,7 @@ static long post_version(const char *path, const char *token, const char *contra
                          struct hs_response *r)
 {
 	char *body = xasprintf("{\"format\": \"openapi\", \"contract\": %s}", contract);
-	long st = req("POST", path, token, body, r);
+	long st = hs_req("POST", path, token, body, r);
 
 	free(body);
 	return st;
@@ -296,9 +263,10 @@ START_TEST(test_reals_round_trip_short)
 	    "\"spec\":{\"type\":\"api\",\"sla\":{\"availability\":99.9}}}";
 
 	mk_domain("customer");
-	ck_assert_int_eq(req("PUT", "/domains/customer/products/sla", srv.admin, body, &r), 201);
+	ck_assert_int_eq(hs_req("PUT", "/domains/customer/products/sla", hs_srv.admin, body, &r),
+	                 201);
 	hs_response_release(&r);
-	ck_assert_int_eq(req("GET", "/domains/customer/products/sla", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/domains/customer/products/sla", NULL, NULL, &r), 200);
 	ck_assert_msg(strstr(r.body, "\"availability\":99.9}") != NULL, "body: %s", r.body);
 	hs_response_release(&r);
 }
@@ -312,7 +280,7 @@ START_TEST(test_root_health_openapi)
 	json_t *j;
 	char *ct;
 
-	ck_assert_int_eq(req("GET", "/", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/", NULL, NULL, &r), 200);
 	j = hs_json(&r);
 	ck_assert_msg(json_is_object(j), "GET / is not a JSON object: %s", r.body);
 	ck_assert_msg(strstr(r.body, "/domains") && strstr(r.body, "/products"),
@@ -320,7 +288,7 @@ START_TEST(test_root_health_openapi)
 	json_decref(j);
 	hs_response_release(&r);
 
-	ck_assert_int_eq(req("GET", "/healthz", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/healthz", NULL, NULL, &r), 200);
 	j = hs_json(&r);
 	ck_assert_msg(j && json_is_string(json_object_get(j, "status")) &&
 	                  strcmp(json_string_value(json_object_get(j, "status")), "ok") == 0,
@@ -328,7 +296,7 @@ START_TEST(test_root_health_openapi)
 	json_decref(j);
 	hs_response_release(&r);
 
-	ck_assert_int_eq(req("GET", "/openapi.json", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/openapi.json", NULL, NULL, &r), 200);
 	ct = hs_header(&r, "Content-Type");
 	ck_assert_msg(ct && strstr(ct, "json"), "openapi.json content type '%s'", ct ? ct : "");
 	free(ct);
@@ -353,9 +321,9 @@ START_TEST(test_domain_put_get_etag)
 	char *loc, *etag, *etag2;
 	json_t *j;
 
-	ck_assert_int_eq(
-	    req_json("PUT", "/domains/customer", srv.admin, doc_domain("customer", "Customer"), &r),
-	    201);
+	ck_assert_int_eq(req_json("PUT", "/domains/customer", hs_srv.admin,
+	                          doc_domain("customer", "Customer"), &r),
+	                 201);
 	loc = hs_header(&r, "Location");
 	ck_assert_msg(loc && ends_with(loc, "/domains/customer"), "Location '%s'",
 	              loc ? loc : "(none)");
@@ -364,13 +332,13 @@ START_TEST(test_domain_put_get_etag)
 	hs_response_release(&r);
 
 	/* The same document again: 200, unchanged. */
-	ck_assert_int_eq(
-	    req_json("PUT", "/domains/customer", srv.admin, doc_domain("customer", "Customer"), &r),
-	    200);
+	ck_assert_int_eq(req_json("PUT", "/domains/customer", hs_srv.admin,
+	                          doc_domain("customer", "Customer"), &r),
+	                 200);
 	assert_header_eq(&r, "Driveway-Result", "unchanged");
 	hs_response_release(&r);
 
-	ck_assert_int_eq(req("GET", "/domains/customer", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/domains/customer", NULL, NULL, &r), 200);
 	etag = hs_header(&r, "ETag");
 	ck_assert_msg(etag && etag[0] == '"', "expected a strong ETag, got '%s'",
 	              etag ? etag : "(none)");
@@ -389,19 +357,19 @@ START_TEST(test_domain_put_get_etag)
 	char inm[300];
 	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
 	struct hs_request rq = {.path = "/domains/customer", .headers = {inm}};
-	hs_do(&srv, &rq, &r);
+	hs_do(&hs_srv, &rq, &r);
 	ck_assert_msg(r.status == 304, "If-None-Match with the current ETag: expected 304, got %ld",
 	              r.status);
 	ck_assert_int_eq(r.len, 0);
 	hs_response_release(&r);
 
-	ck_assert_int_eq(req_json("PUT", "/domains/customer", srv.admin,
+	ck_assert_int_eq(req_json("PUT", "/domains/customer", hs_srv.admin,
 	                          doc_domain("customer", "Customers"), &r),
 	                 200);
 	assert_header_eq(&r, "Driveway-Result", "updated");
 	hs_response_release(&r);
 
-	ck_assert_int_eq(req("GET", "/domains/customer", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/domains/customer", NULL, NULL, &r), 200);
 	etag2 = hs_header(&r, "ETag");
 	ck_assert_msg(etag2 && strcmp(etag, etag2) != 0, "ETag did not change after an update");
 	j = hs_json(&r);
@@ -411,11 +379,11 @@ START_TEST(test_domain_put_get_etag)
 	hs_response_release(&r);
 
 	/* The old ETag no longer matches: 200 with a body. */
-	hs_do(&srv, &rq, &r);
+	hs_do(&hs_srv, &rq, &r);
 	ck_assert_int_eq(r.status, 200);
 	hs_response_release(&r);
 
-	ck_assert_int_eq(req("GET", "/domains", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/domains", NULL, NULL, &r), 200);
 	ck_assert_msg(strstr(r.body, "\"customer\"") != NULL, "GET /domains: %s", r.body);
 	hs_response_release(&r);
 	free(etag);
@@ -431,7 +399,7 @@ START_TEST(test_product_versions_flow)
 	char *loc, *ct;
 
 	mk_domain("customer");
-	ck_assert_int_eq(req_json("PUT", "/domains/customer/products/profile-api", srv.admin,
+	ck_assert_int_eq(req_json("PUT", "/domains/customer/products/profile-api", hs_srv.admin,
 	                          doc_product("customer", "profile-api", "api", "team-customer",
 	                                      "production", "customer,pii"),
 	                          &r),
@@ -444,7 +412,7 @@ START_TEST(test_product_versions_flow)
 	hs_response_release(&r);
 
 	/* Re-register unchanged. */
-	ck_assert_int_eq(req_json("PUT", "/domains/customer/products/profile-api", srv.admin,
+	ck_assert_int_eq(req_json("PUT", "/domains/customer/products/profile-api", hs_srv.admin,
 	                          doc_product("customer", "profile-api", "api", "team-customer",
 	                                      "production", "customer,pii"),
 	                          &r),
@@ -453,7 +421,7 @@ START_TEST(test_product_versions_flow)
 	hs_response_release(&r);
 
 	/* Version 1. */
-	ck_assert_msg(post_version(vp, srv.admin, V1, &r) == 201, "POST v1: %ld %s", r.status,
+	ck_assert_msg(post_version(vp, hs_srv.admin, V1, &r) == 201, "POST v1: %ld %s", r.status,
 	              r.body);
 	loc = hs_header(&r, "Location");
 	ck_assert_msg(loc && ends_with(loc, "/versions/1"), "version Location '%s'",
@@ -474,7 +442,7 @@ START_TEST(test_product_versions_flow)
 
 	/* The same contract, keys reordered and reformatted, fields of the body swapped. */
 	char *body = xasprintf("{\n \"contract\": %s,\n \"format\": \"openapi\"\n}", V1_REORDERED);
-	ck_assert_int_eq(req("POST", vp, srv.admin, body, &r), 200);
+	ck_assert_int_eq(hs_req("POST", vp, hs_srv.admin, body, &r), 200);
 	free(body);
 	j = hs_json(&r);
 	ck_assert_msg(json_integer_value(json_object_get(j, "version")) == 1,
@@ -484,7 +452,7 @@ START_TEST(test_product_versions_flow)
 	hs_response_release(&r);
 
 	/* A different contract: version 2. */
-	ck_assert_msg(post_version(vp, srv.admin, V2, &r) == 201, "POST v2: %ld %s", r.status,
+	ck_assert_msg(post_version(vp, hs_srv.admin, V2, &r) == 201, "POST v2: %ld %s", r.status,
 	              r.body);
 	j = hs_json(&r);
 	ck_assert_int_eq(json_integer_value(json_object_get(j, "version")), 2);
@@ -494,13 +462,13 @@ START_TEST(test_product_versions_flow)
 	hs_response_release(&r);
 
 	/* And v1 once more is still v1, not a third version. */
-	ck_assert_int_eq(post_version(vp, srv.admin, V1, &r), 200);
+	ck_assert_int_eq(post_version(vp, hs_srv.admin, V1, &r), 200);
 	j = hs_json(&r);
 	ck_assert_int_eq(json_integer_value(json_object_get(j, "version")), 1);
 	json_decref(j);
 	hs_response_release(&r);
 
-	ck_assert_int_eq(req("GET", vp, NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", vp, NULL, NULL, &r), 200);
 	j = hs_json(&r);
 	ck_assert_msg(json_array_size(json_object_get(j, "items")) == 2, "versions list: %s",
 	              r.body);
@@ -516,7 +484,7 @@ START_TEST(test_product_versions_flow)
 	hs_response_release(&r);
 
 	ck_assert_int_eq(
-	    req("GET", "/domains/customer/products/profile-api/versions/latest", NULL, NULL, &r),
+	    hs_req("GET", "/domains/customer/products/profile-api/versions/latest", NULL, NULL, &r),
 	    200);
 	j = hs_json(&r);
 	ck_assert_int_eq(json_integer_value(json_object_get(j, "version")), 2);
@@ -524,13 +492,14 @@ START_TEST(test_product_versions_flow)
 	hs_response_release(&r);
 
 	ck_assert_int_eq(
-	    req("GET", "/domains/customer/products/profile-api/versions/3", NULL, NULL, &r), 404);
+	    hs_req("GET", "/domains/customer/products/profile-api/versions/3", NULL, NULL, &r),
+	    404);
 	json_decref(assert_problem(&r, 404));
 	hs_response_release(&r);
 
 	/* The contract, as registered, with its media type. */
-	ck_assert_int_eq(req("GET", "/domains/customer/products/profile-api/versions/1/contract",
-	                     NULL, NULL, &r),
+	ck_assert_int_eq(hs_req("GET", "/domains/customer/products/profile-api/versions/1/contract",
+	                        NULL, NULL, &r),
 	                 200);
 	ct = hs_header(&r, "Content-Type");
 	ck_assert_msg(ct && strncmp(ct, "application/vnd.oai.openapi+json", 32) == 0,
@@ -548,9 +517,9 @@ START_TEST(test_product_versions_flow)
 	json_decref(want);
 	hs_response_release(&r);
 
-	ck_assert_int_eq(req("GET",
-	                     "/domains/customer/products/profile-api/versions/latest/contract",
-	                     NULL, NULL, &r),
+	ck_assert_int_eq(hs_req("GET",
+	                        "/domains/customer/products/profile-api/versions/latest/contract",
+	                        NULL, NULL, &r),
 	                 200);
 	got = hs_json(&r);
 	want = json_loads(V2, 0, NULL);
@@ -560,7 +529,8 @@ START_TEST(test_product_versions_flow)
 	hs_response_release(&r);
 
 	/* The product reports its versions. */
-	ck_assert_int_eq(req("GET", "/domains/customer/products/profile-api", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/domains/customer/products/profile-api", NULL, NULL, &r),
+	                 200);
 	j = hs_json(&r);
 	json_t *status = json_object_get(j, "status");
 	ck_assert_msg(json_integer_value(json_object_get(status, "latestVersion")) == 2 &&
@@ -574,7 +544,7 @@ START_TEST(test_product_versions_flow)
 	json_decref(j);
 	hs_response_release(&r);
 
-	ck_assert_int_eq(req("GET", "/domains/customer", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/domains/customer", NULL, NULL, &r), 200);
 	j = hs_json(&r);
 	ck_assert_int_eq(
 	    json_integer_value(json_object_get(json_object_get(j, "status"), "products")), 1);
@@ -597,7 +567,7 @@ START_TEST(test_version_checks)
 
 	/* An OpenAPI document with problems: pointers are relative to the request body. */
 	ck_assert_int_eq(
-	    post_version(vp, srv.admin,
+	    post_version(vp, hs_srv.admin,
 	                 "{\"openapi\": \"3.1.0\", \"paths\": {\"/x\": {\"get\": {}}}}", &r),
 	    422);
 	p = assert_problem(&r, 422);
@@ -615,39 +585,39 @@ START_TEST(test_version_checks)
 	hs_response_release(&r);
 
 	/* A format other than the product's spec.contract.format. */
-	ck_assert_int_eq(req("POST", vp, srv.admin,
-	                     "{\"format\": \"avro\", \"contract\": {\"type\": \"record\", "
-	                     "\"name\": \"X\", \"fields\": []}}",
-	                     &r),
+	ck_assert_int_eq(hs_req("POST", vp, hs_srv.admin,
+	                        "{\"format\": \"avro\", \"contract\": {\"type\": \"record\", "
+	                        "\"name\": \"X\", \"fields\": []}}",
+	                        &r),
 	                 422);
 	json_decref(assert_problem(&r, 422));
 	hs_response_release(&r);
 
 	/* Unknown format, missing contract. */
-	ck_assert_int_eq(req("POST", vp, srv.admin, "{\"format\": \"wsdl\", \"contract\": {}}", &r),
-	                 422);
+	ck_assert_int_eq(
+	    hs_req("POST", vp, hs_srv.admin, "{\"format\": \"wsdl\", \"contract\": {}}", &r), 422);
 	hs_response_release(&r);
-	ck_assert_int_eq(req("POST", vp, srv.admin, "{\"format\": \"openapi\"}", &r), 422);
+	ck_assert_int_eq(hs_req("POST", vp, hs_srv.admin, "{\"format\": \"openapi\"}", &r), 422);
 	hs_response_release(&r);
 
 	/* No such product: 404. */
 	ck_assert_int_eq(
-	    post_version("/domains/customer/products/nope/versions", srv.admin, V1, &r), 404);
+	    post_version("/domains/customer/products/nope/versions", hs_srv.admin, V1, &r), 404);
 	hs_response_release(&r);
 
 	/* Versions are immutable. */
-	ck_assert_int_eq(post_version(vp, srv.admin, V1, &r), 201);
+	ck_assert_int_eq(post_version(vp, hs_srv.admin, V1, &r), 201);
 	hs_response_release(&r);
 	free(before);
 	before = stable_dump();
-	ck_assert_int_eq(
-	    req("PUT", "/domains/customer/products/profile-api/versions/1", srv.admin, V2, &r),
-	    405);
+	ck_assert_int_eq(hs_req("PUT", "/domains/customer/products/profile-api/versions/1",
+	                        hs_srv.admin, V2, &r),
+	                 405);
 	json_decref(assert_problem(&r, 405));
 	hs_response_release(&r);
-	ck_assert_int_eq(
-	    req("DELETE", "/domains/customer/products/profile-api/versions/1", srv.admin, NULL, &r),
-	    405);
+	ck_assert_int_eq(hs_req("DELETE", "/domains/customer/products/profile-api/versions/1",
+	                        hs_srv.admin, NULL, &r),
+	                 405);
 	hs_response_release(&r);
 	assert_dump_unchanged(before, "PUT/DELETE on a version");
 	free(before);
@@ -662,17 +632,17 @@ START_TEST(test_avro_topic_version)
 	mk_domain("marketing");
 	mk_product_doc(
 	    doc_product("marketing", "profile-events", "topic", "team-marketing", NULL, NULL));
-	ck_assert_int_eq(req("POST", "/domains/marketing/products/profile-events/versions",
-	                     srv.admin,
-	                     "{\"format\": \"avro\", \"contract\": {\"type\": \"record\", "
-	                     "\"name\": \"ProfileChanged\", \"namespace\": \"com.example\", "
-	                     "\"fields\": [{\"name\": \"id\", \"type\": \"string\"}]}}",
-	                     &r),
+	ck_assert_int_eq(hs_req("POST", "/domains/marketing/products/profile-events/versions",
+	                        hs_srv.admin,
+	                        "{\"format\": \"avro\", \"contract\": {\"type\": \"record\", "
+	                        "\"name\": \"ProfileChanged\", \"namespace\": \"com.example\", "
+	                        "\"fields\": [{\"name\": \"id\", \"type\": \"string\"}]}}",
+	                        &r),
 	                 201);
 	hs_response_release(&r);
-	ck_assert_int_eq(req("GET",
-	                     "/domains/marketing/products/profile-events/versions/1/contract", NULL,
-	                     NULL, &r),
+	ck_assert_int_eq(hs_req("GET",
+	                        "/domains/marketing/products/profile-events/versions/1/contract",
+	                        NULL, NULL, &r),
 	                 200);
 	ct = hs_header(&r, "Content-Type");
 	ck_assert_msg(ct && strncmp(ct, "application/vnd.apache.avro+json", 32) == 0,
@@ -716,7 +686,7 @@ static void expect_products(const char *query, const char *want)
 	struct hs_response r;
 	char *path = xasprintf("/products%s", query), *got;
 
-	ck_assert_msg(req("GET", path, NULL, NULL, &r) == 200, "GET %s: %ld %s", path, r.status,
+	ck_assert_msg(hs_req("GET", path, NULL, NULL, &r) == 200, "GET %s: %ld %s", path, r.status,
 	              r.body);
 	got = names_of(&r);
 	ck_assert_msg(strcmp(got, want) == 0, "GET %s: expected [%s], got [%s]", path, want, got);
@@ -755,7 +725,7 @@ START_TEST(test_discovery_filters)
 	expect_products("?tag=none", "");
 
 	struct hs_response r;
-	ck_assert_int_eq(req("GET", "/domains/alpha/products", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/domains/alpha/products", NULL, NULL, &r), 200);
 	char *got = names_of(&r);
 	ck_assert_str_eq(got, "alpha/ledger alpha/orders-api alpha/orders-events");
 	free(got);
@@ -782,7 +752,7 @@ START_TEST(test_pagination)
 	url = xstrdup("/products?domain=bulk&limit=50");
 	char last[64] = "";
 	while (url) {
-		ck_assert_msg(req("GET", url, NULL, NULL, &r) == 200, "GET %s: %ld %s", url,
+		ck_assert_msg(hs_req("GET", url, NULL, NULL, &r) == 200, "GET %s: %ld %s", url,
 		              r.status, r.body);
 		json_t *j = hs_json(&r), *items = json_object_get(j, "items"), *it;
 		json_t *next = json_object_get(j, "next");
@@ -845,12 +815,12 @@ START_TEST(test_pagination)
 	ck_assert_int_eq(total, 120);
 
 	/* Default page size 50; limit bounds. */
-	ck_assert_int_eq(req("GET", "/products", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/products", NULL, NULL, &r), 200);
 	json_t *j = hs_json(&r);
 	ck_assert_int_eq(json_array_size(json_object_get(j, "items")), 50);
 	json_decref(j);
 	hs_response_release(&r);
-	ck_assert_int_eq(req("GET", "/products?limit=500", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/products?limit=500", NULL, NULL, &r), 200);
 	j = hs_json(&r);
 	ck_assert_int_eq(json_array_size(json_object_get(j, "items")), 121);
 	ck_assert_msg(json_is_null(json_object_get(j, "next")), "next on a complete page");
@@ -859,7 +829,7 @@ START_TEST(test_pagination)
 	const char *bad[] = {"/products?limit=0", "/products?limit=501", "/products?limit=-1",
 	                     "/products?limit=abc", "/domains?limit=0"};
 	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
-		req("GET", bad[k], NULL, NULL, &r);
+		hs_req("GET", bad[k], NULL, NULL, &r);
 		ck_assert_msg(r.status == 400, "GET %s: expected 400, got %ld", bad[k], r.status);
 		json_decref(assert_problem(&r, 400));
 		hs_response_release(&r);
@@ -877,7 +847,7 @@ START_TEST(test_if_match)
 
 	mk_domain("customer");
 	mk_product_doc(doc_product("customer", "profile-api", "api", "team-customer", NULL, NULL));
-	ck_assert_int_eq(req("GET", pp, NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", pp, NULL, NULL, &r), 200);
 	etag = hs_header(&r, "ETag");
 	ck_assert_ptr_nonnull(etag);
 	hs_response_release(&r);
@@ -887,16 +857,16 @@ START_TEST(test_if_match)
 	    dump_doc(doc_product("customer", "profile-api", "api", "team-other", NULL, NULL));
 	struct hs_request rq = {.method = "PUT",
 	                        .path = pp,
-	                        .token = srv.admin,
+	                        .token = hs_srv.admin,
 	                        .body = body,
 	                        .headers = {"If-Match: \"not-the-etag\""}};
-	hs_do(&srv, &rq, &r);
+	hs_do(&hs_srv, &rq, &r);
 	json_decref(assert_problem(&r, 412));
 	hs_response_release(&r);
 	assert_dump_unchanged(before, "PUT with a stale If-Match");
 
 	rq.headers[0] = "If-None-Match: *";
-	hs_do(&srv, &rq, &r);
+	hs_do(&hs_srv, &rq, &r);
 	ck_assert_msg(r.status == 412, "PUT If-None-Match: * on an existing product: got %ld",
 	              r.status);
 	hs_response_release(&r);
@@ -904,20 +874,20 @@ START_TEST(test_if_match)
 
 	struct hs_request del = {.method = "DELETE",
 	                         .path = pp,
-	                         .token = srv.admin,
+	                         .token = hs_srv.admin,
 	                         .headers = {"If-Match: \"not-the-etag\""}};
-	hs_do(&srv, &del, &r);
+	hs_do(&hs_srv, &del, &r);
 	ck_assert_int_eq(r.status, 412);
 	hs_response_release(&r);
 	assert_dump_unchanged(before, "DELETE with a stale If-Match");
 
 	struct hs_request absent = {.method = "PUT",
 	                            .path = "/domains/customer/products/absent",
-	                            .token = srv.admin,
+	                            .token = hs_srv.admin,
 	                            .headers = {"If-Match: *"}};
 	char *abody = dump_doc(doc_product("customer", "absent", "api", "team-x", NULL, NULL));
 	absent.body = abody;
-	hs_do(&srv, &absent, &r);
+	hs_do(&hs_srv, &absent, &r);
 	ck_assert_msg(r.status == 412, "PUT If-Match: * on an absent product: got %ld", r.status);
 	hs_response_release(&r);
 	assert_dump_unchanged(before, "PUT If-Match: * on an absent product");
@@ -926,17 +896,17 @@ START_TEST(test_if_match)
 	/* The right ETag: the write happens. */
 	snprintf(hdr, sizeof(hdr), "If-Match: %s", etag);
 	rq.headers[0] = hdr;
-	hs_do(&srv, &rq, &r);
+	hs_do(&hs_srv, &rq, &r);
 	ck_assert_msg(r.status == 200, "PUT with the current If-Match: %ld %s", r.status, r.body);
 	assert_header_eq(&r, "Driveway-Result", "updated");
 	hs_response_release(&r);
-	ck_assert_int_eq(req("GET", pp, NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", pp, NULL, NULL, &r), 200);
 	ck_assert_msg(strstr(r.body, "team-other") != NULL, "update not stored: %s", r.body);
 	hs_response_release(&r);
 
 	/* Create-only with If-None-Match: * on an absent product. */
 	absent.headers[0] = "If-None-Match: *";
-	hs_do(&srv, &absent, &r);
+	hs_do(&hs_srv, &absent, &r);
 	ck_assert_int_eq(r.status, 201);
 	hs_response_release(&r);
 	free(abody);
@@ -955,62 +925,62 @@ START_TEST(test_delete_product_keeps_history)
 	mk_product_doc(doc_product("customer", "profile-api", "api", "team-customer", NULL, NULL));
 	mk_product_doc(doc_product("customer", "other-api", "api", "team-customer", NULL, NULL));
 	ck_assert_int_eq(
-	    post_version("/domains/customer/products/profile-api/versions", srv.admin, V1, &r),
+	    post_version("/domains/customer/products/profile-api/versions", hs_srv.admin, V1, &r),
 	    201);
 	hs_response_release(&r);
 	ck_assert_int_eq(
-	    post_version("/domains/customer/products/profile-api/versions", srv.admin, V2, &r),
+	    post_version("/domains/customer/products/profile-api/versions", hs_srv.admin, V2, &r),
 	    201);
 	hs_response_release(&r);
 
 	/* Writes need a token. */
-	ck_assert_int_eq(req("DELETE", pp, NULL, NULL, &r), 401);
+	ck_assert_int_eq(hs_req("DELETE", pp, NULL, NULL, &r), 401);
 	hs_response_release(&r);
 
 	/* A domain with products cannot go. */
-	ck_assert_int_eq(req("DELETE", "/domains/customer", srv.admin, NULL, &r), 409);
+	ck_assert_int_eq(hs_req("DELETE", "/domains/customer", hs_srv.admin, NULL, &r), 409);
 	json_decref(assert_problem(&r, 409));
 	hs_response_release(&r);
 
-	ck_assert_int_eq(req("DELETE", pp, srv.admin, NULL, &r), 204);
+	ck_assert_int_eq(hs_req("DELETE", pp, hs_srv.admin, NULL, &r), 204);
 	ck_assert_int_eq(r.len, 0);
 	hs_response_release(&r);
-	ck_assert_int_eq(req("GET", pp, NULL, NULL, &r), 404);
+	ck_assert_int_eq(hs_req("GET", pp, NULL, NULL, &r), 404);
 	json_decref(assert_problem(&r, 404));
 	hs_response_release(&r);
-	ck_assert_int_eq(req("DELETE", pp, srv.admin, NULL, &r), 404);
+	ck_assert_int_eq(hs_req("DELETE", pp, hs_srv.admin, NULL, &r), 404);
 	hs_response_release(&r);
 	expect_products("", "customer/other-api");
 	expect_products("?q=profile", "");
-	ck_assert_int_eq(req("GET", "/domains/customer/products", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/domains/customer/products", NULL, NULL, &r), 200);
 	char *names = names_of(&r);
 	ck_assert_str_eq(names, "customer/other-api");
 	free(names);
 	hs_response_release(&r);
 	/* A deleted product takes no new versions. */
 	ck_assert_int_eq(
-	    post_version("/domains/customer/products/profile-api/versions", srv.admin, V1, &r),
+	    post_version("/domains/customer/products/profile-api/versions", hs_srv.admin, V1, &r),
 	    404);
 	hs_response_release(&r);
 
 	/* The history stayed: a PUT brings the product back with its versions (updated, not
 	 * created; server/store.h, store_product_put). */
 	ck_assert_int_eq(
-	    req_json("PUT", pp, srv.admin,
+	    req_json("PUT", pp, hs_srv.admin,
 	             doc_product("customer", "profile-api", "api", "team-customer", NULL, NULL),
 	             &r),
 	    200);
 	assert_header_eq(&r, "Driveway-Result", "updated");
 	hs_response_release(&r);
 	ck_assert_int_eq(
-	    req("GET", "/domains/customer/products/profile-api/versions", NULL, NULL, &r), 200);
+	    hs_req("GET", "/domains/customer/products/profile-api/versions", NULL, NULL, &r), 200);
 	j = hs_json(&r);
 	ck_assert_msg(json_array_size(json_object_get(j, "items")) == 2,
 	              "versions after delete + re-create: %s", r.body);
 	json_decref(j);
 	hs_response_release(&r);
 	ck_assert_int_eq(
-	    req("GET", "/domains/customer/products/profile-api/versions/latest", NULL, NULL, &r),
+	    hs_req("GET", "/domains/customer/products/profile-api/versions/latest", NULL, NULL, &r),
 	    200);
 	j = hs_json(&r);
 	ck_assert_int_eq(json_integer_value(json_object_get(j, "version")), 2);
@@ -1019,9 +989,9 @@ START_TEST(test_delete_product_keeps_history)
 
 	/* An empty domain can be deleted. */
 	mk_domain("empty");
-	ck_assert_int_eq(req("DELETE", "/domains/empty", srv.admin, NULL, &r), 204);
+	ck_assert_int_eq(hs_req("DELETE", "/domains/empty", hs_srv.admin, NULL, &r), 204);
 	hs_response_release(&r);
-	ck_assert_int_eq(req("GET", "/domains/empty", NULL, NULL, &r), 404);
+	ck_assert_int_eq(hs_req("GET", "/domains/empty", NULL, NULL, &r), 404);
 	hs_response_release(&r);
 }
 END_TEST
@@ -1035,24 +1005,24 @@ START_TEST(test_routing_errors)
 	json_t *p;
 
 	mk_domain("customer");
-	ck_assert_int_eq(req("GET", "/no/such/route", NULL, NULL, &r), 404);
+	ck_assert_int_eq(hs_req("GET", "/no/such/route", NULL, NULL, &r), 404);
 	json_decref(assert_problem(&r, 404));
 	hs_response_release(&r);
-	ck_assert_int_eq(req("GET", "/domains/nope", NULL, NULL, &r), 404);
+	ck_assert_int_eq(hs_req("GET", "/domains/nope", NULL, NULL, &r), 404);
 	json_decref(assert_problem(&r, 404));
 	hs_response_release(&r);
-	ck_assert_int_eq(req("GET", "/domains/customer/products/nope", NULL, NULL, &r), 404);
+	ck_assert_int_eq(hs_req("GET", "/domains/customer/products/nope", NULL, NULL, &r), 404);
 	json_decref(assert_problem(&r, 404));
 	hs_response_release(&r);
 
-	ck_assert_int_eq(req("DELETE", "/products", srv.admin, NULL, &r), 405);
+	ck_assert_int_eq(hs_req("DELETE", "/products", hs_srv.admin, NULL, &r), 405);
 	json_decref(assert_problem(&r, 405));
 	allow = hs_header(&r, "Allow");
 	ck_assert_msg(allow && strstr(allow, "GET"), "405 Allow header '%s'", allow ? allow : "");
 	free(allow);
 	hs_response_release(&r);
 
-	ck_assert_int_eq(req("POST", "/domains/customer", srv.admin, "{}", &r), 405);
+	ck_assert_int_eq(hs_req("POST", "/domains/customer", hs_srv.admin, "{}", &r), 405);
 	allow = hs_header(&r, "Allow");
 	ck_assert_msg(allow && strstr(allow, "GET") && strstr(allow, "PUT") &&
 	                  strstr(allow, "DELETE") && !strstr(allow, "POST"),
@@ -1067,10 +1037,10 @@ START_TEST(test_routing_errors)
 	for (int i = 0; bad_types[i]; i++) {
 		struct hs_request rq = {.method = "PUT",
 		                        .path = "/domains/ctype",
-		                        .token = srv.admin,
+		                        .token = hs_srv.admin,
 		                        .body = body,
 		                        .content_type = bad_types[i]};
-		hs_do(&srv, &rq, &r);
+		hs_do(&hs_srv, &rq, &r);
 		ck_assert_msg(r.status == 415, "PUT with Content-Type '%s': expected 415, got %ld",
 		              bad_types[i], r.status);
 		json_decref(assert_problem(&r, 415));
@@ -1080,15 +1050,15 @@ START_TEST(test_routing_errors)
 	free(before);
 	struct hs_request ok = {.method = "PUT",
 	                        .path = "/domains/ctype",
-	                        .token = srv.admin,
+	                        .token = hs_srv.admin,
 	                        .body = body,
 	                        .content_type = "application/vnd.example+json"};
-	hs_do(&srv, &ok, &r);
+	hs_do(&hs_srv, &ok, &r);
 	ck_assert_msg(r.status == 201, "PUT with application/*+json: expected 201, got %ld %s",
 	              r.status, r.body);
 	hs_response_release(&r);
 	ok.content_type = "application/json; charset=utf-8";
-	hs_do(&srv, &ok, &r);
+	hs_do(&hs_srv, &ok, &r);
 	ck_assert_msg(r.status == 200, "PUT with application/json; charset=utf-8: got %ld %s",
 	              r.status, r.body);
 	hs_response_release(&r);
@@ -1097,25 +1067,25 @@ START_TEST(test_routing_errors)
 	/* Path and body disagree. */
 	before = stable_dump();
 	ck_assert_int_eq(
-	    req_json("PUT", "/domains/other", srv.admin, doc_domain("different", "X"), &r), 422);
+	    req_json("PUT", "/domains/other", hs_srv.admin, doc_domain("different", "X"), &r), 422);
 	json_decref(assert_problem(&r, 422));
 	hs_response_release(&r);
-	ck_assert_int_eq(req_json("PUT", "/domains/customer/products/a", srv.admin,
+	ck_assert_int_eq(req_json("PUT", "/domains/customer/products/a", hs_srv.admin,
 	                          doc_product("customer", "b", "api", "team-x", NULL, NULL), &r),
 	                 422);
 	json_decref(assert_problem(&r, 422));
 	hs_response_release(&r);
-	ck_assert_int_eq(req_json("PUT", "/domains/customer/products/a", srv.admin,
+	ck_assert_int_eq(req_json("PUT", "/domains/customer/products/a", hs_srv.admin,
 	                          doc_product("elsewhere", "a", "api", "team-x", NULL, NULL), &r),
 	                 422);
 	hs_response_release(&r);
 	/* A Domain document on a product route. */
 	ck_assert_int_eq(
-	    req_json("PUT", "/domains/customer/products/a", srv.admin, doc_domain("a", "X"), &r),
+	    req_json("PUT", "/domains/customer/products/a", hs_srv.admin, doc_domain("a", "X"), &r),
 	    422);
 	hs_response_release(&r);
 	/* A product in a domain that does not exist. */
-	ck_assert_int_eq(req_json("PUT", "/domains/ghost/products/a", srv.admin,
+	ck_assert_int_eq(req_json("PUT", "/domains/ghost/products/a", hs_srv.admin,
 	                          doc_product("ghost", "a", "api", "team-x", NULL, NULL), &r),
 	                 404);
 	hs_response_release(&r);
@@ -1124,7 +1094,8 @@ START_TEST(test_routing_errors)
 	/* An invalid descriptor: every error listed, each with its pointer. */
 	json_t *d = doc_product("customer", "bad", "rest", "team-x", "prod", "Bad Tag,ok");
 	json_object_set_new(json_object_get(d, "spec"), "compatibility", json_string("BACKWRD"));
-	ck_assert_int_eq(req_json("PUT", "/domains/customer/products/bad", srv.admin, d, &r), 422);
+	ck_assert_int_eq(req_json("PUT", "/domains/customer/products/bad", hs_srv.admin, d, &r),
+	                 422);
 	p = assert_problem(&r, 422);
 	ck_assert_msg(json_array_size(json_object_get(p, "errors")) >= 4,
 	              "expected at least 4 errors: %s", r.body);
@@ -1152,7 +1123,7 @@ static char *create_token(const char *domain, const char *name, long long *id)
 	json_t *j;
 
 	body = xasprintf("{\"name\": \"%s\"}", name);
-	ck_assert_msg(req("POST", path, srv.admin, body, &r) == 201, "POST %s: %ld %s", path,
+	ck_assert_msg(hs_req("POST", path, hs_srv.admin, body, &r) == 201, "POST %s: %ld %s", path,
 	              r.status, r.body);
 	j = hs_json(&r);
 	ck_assert_msg(json_is_string(json_object_get(j, "token")), "no token in %s", r.body);
@@ -1201,7 +1172,7 @@ START_TEST(test_auth)
 	                           .path = "/domains/zeta",
 	                           .body = zeta,
 	                           .headers = {"Authorization: Basic YWRtaW46YWRtaW4="}};
-	hs_do(&srv, &basic, &r);
+	hs_do(&hs_srv, &basic, &r);
 	ck_assert_msg(r.status == 401, "Basic auth: expected 401, got %ld", r.status);
 	hs_response_release(&r);
 	free(zeta);
@@ -1209,18 +1180,18 @@ START_TEST(test_auth)
 	free(before);
 
 	/* Reads are open. */
-	ck_assert_int_eq(req("GET", "/domains/beta/products/b-api", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/domains/beta/products/b-api", NULL, NULL, &r), 200);
 	hs_response_release(&r);
 
 	tok = create_token("alpha", "ci", &id);
 
 	/* The secret is not shown again. */
-	ck_assert_int_eq(req("GET", "/domains/alpha/tokens", srv.admin, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/domains/alpha/tokens", hs_srv.admin, NULL, &r), 200);
 	ck_assert_msg(strstr(r.body, "\"ci\"") != NULL, "token list lacks 'ci': %s", r.body);
 	ck_assert_msg(strstr(r.body, tok) == NULL && strstr(r.body, tok + 3) == NULL,
 	              "token list shows the secret: %s", r.body);
 	hs_response_release(&r);
-	char *dbtext = hs_db_dump(&srv);
+	char *dbtext = hs_db_dump(&hs_srv);
 	ck_assert_msg(dbtext && strstr(dbtext, tok + 3) == NULL,
 	              "the token secret is stored in the database");
 	free(dbtext);
@@ -1235,22 +1206,22 @@ START_TEST(test_auth)
 	hs_response_release(&r);
 	ck_assert_int_eq(post_version("/domains/beta/products/b-api/versions", tok, V1, &r), 403);
 	hs_response_release(&r);
-	ck_assert_int_eq(req("DELETE", "/domains/beta/products/b-api", tok, NULL, &r), 403);
+	ck_assert_int_eq(hs_req("DELETE", "/domains/beta/products/b-api", tok, NULL, &r), 403);
 	hs_response_release(&r);
 	ck_assert_int_eq(req_json("PUT", "/domains/gamma", tok, doc_domain("gamma", "G"), &r), 403);
 	hs_response_release(&r);
 	ck_assert_int_eq(req_json("PUT", "/domains/beta", tok, doc_domain("beta", "Hijack"), &r),
 	                 403);
 	hs_response_release(&r);
-	ck_assert_int_eq(req("GET", "/domains/alpha/tokens", tok, NULL, &r), 403);
+	ck_assert_int_eq(hs_req("GET", "/domains/alpha/tokens", tok, NULL, &r), 403);
 	hs_response_release(&r);
-	ck_assert_int_eq(req("POST", "/domains/alpha/tokens", tok, "{\"name\": \"more\"}", &r),
+	ck_assert_int_eq(hs_req("POST", "/domains/alpha/tokens", tok, "{\"name\": \"more\"}", &r),
 	                 403);
 	hs_response_release(&r);
 	snprintf(path, sizeof(path), "/domains/alpha/tokens/%lld", id);
-	ck_assert_int_eq(req("DELETE", path, tok, NULL, &r), 403);
+	ck_assert_int_eq(hs_req("DELETE", path, tok, NULL, &r), 403);
 	hs_response_release(&r);
-	ck_assert_int_eq(req("DELETE", "/domains/alpha", tok, NULL, &r), 403);
+	ck_assert_int_eq(hs_req("DELETE", "/domains/alpha", tok, NULL, &r), 403);
 	hs_response_release(&r);
 	assert_dump_unchanged(before, "writes with another domain's token");
 	free(before);
@@ -1272,22 +1243,22 @@ START_TEST(test_auth)
 	hs_response_release(&r);
 
 	/* Revoked: 401. */
-	ck_assert_int_eq(req("DELETE", path, srv.admin, NULL, &r), 204);
+	ck_assert_int_eq(hs_req("DELETE", path, hs_srv.admin, NULL, &r), 204);
 	hs_response_release(&r);
 	ck_assert_int_eq(req_json("PUT", "/domains/alpha/products/y", tok,
 	                          doc_product("alpha", "y", "api", "team-a", NULL, NULL), &r),
 	                 401);
 	hs_response_release(&r);
-	ck_assert_int_eq(req("DELETE", path, srv.admin, NULL, &r), 404);
+	ck_assert_int_eq(hs_req("DELETE", path, hs_srv.admin, NULL, &r), 404);
 	hs_response_release(&r);
-	ck_assert_int_eq(req("GET", "/domains/alpha/tokens", srv.admin, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/domains/alpha/tokens", hs_srv.admin, NULL, &r), 200);
 	ck_assert_msg(strstr(r.body, "revokedAt") != NULL, "token list: %s", r.body);
 	hs_response_release(&r);
 
 	/* The admin token file is private. */
 	char tf[400];
 	struct stat sb;
-	snprintf(tf, sizeof(tf), "%s.admin-token", srv.db);
+	snprintf(tf, sizeof(tf), "%s.admin-token", hs_srv.db);
 	ck_assert_int_eq(stat(tf, &sb), 0);
 	ck_assert_msg((sb.st_mode & 0777) == 0600, "admin token file mode %o", sb.st_mode & 0777);
 	free(tok);
@@ -1298,30 +1269,30 @@ START_TEST(test_read_auth)
 {
 	struct hs_response r;
 
-	ck_assert_int_eq(req_json("PUT", "/domains/alpha", srv.admin, doc_domain("alpha", "A"), &r),
-	                 201);
+	ck_assert_int_eq(
+	    req_json("PUT", "/domains/alpha", hs_srv.admin, doc_domain("alpha", "A"), &r), 201);
 	hs_response_release(&r);
 	const char *reads[] = {"/products", "/domains", "/domains/alpha", "/domains/alpha/products",
 	                       NULL};
 	for (int i = 0; reads[i]; i++) {
-		req("GET", reads[i], NULL, NULL, &r);
+		hs_req("GET", reads[i], NULL, NULL, &r);
 		ck_assert_msg(r.status == 401,
 		              "--read-auth, anonymous GET %s: expected 401, got %ld", reads[i],
 		              r.status);
 		json_decref(assert_problem(&r, 401));
 		hs_response_release(&r);
-		req("GET", reads[i], "garbage", NULL, &r);
+		hs_req("GET", reads[i], "garbage", NULL, &r);
 		ck_assert_msg(r.status == 401, "--read-auth, GET %s with a bad token: got %ld",
 		              reads[i], r.status);
 		hs_response_release(&r);
-		req("GET", reads[i], srv.admin, NULL, &r);
+		hs_req("GET", reads[i], hs_srv.admin, NULL, &r);
 		ck_assert_msg(r.status == 200, "--read-auth, GET %s as admin: got %ld", reads[i],
 		              r.status);
 		hs_response_release(&r);
 	}
 	long long id;
 	char *tok = create_token("alpha", "reader", &id);
-	ck_assert_int_eq(req("GET", "/products", tok, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/products", tok, NULL, &r), 200);
 	hs_response_release(&r);
 	free(tok);
 }
@@ -1335,9 +1306,9 @@ static void bad_input(const char *what, const char *method, const char *path, co
 	struct hs_response r;
 	char *before = stable_dump();
 	struct hs_request rq = {
-	    .method = method, .path = path, .token = srv.admin, .body = body, .body_len = len};
+	    .method = method, .path = path, .token = hs_srv.admin, .body = body, .body_len = len};
 
-	hs_do(&srv, &rq, &r);
+	hs_do(&hs_srv, &rq, &r);
 	ck_assert_msg(r.status == want, "%s: expected %ld, got %ld (curl %d) %.300s", what, want,
 	              r.status, r.curl_code, r.body ? r.body : "");
 	json_decref(assert_problem(&r, want));
@@ -1345,7 +1316,7 @@ static void bad_input(const char *what, const char *method, const char *path, co
 	assert_dump_unchanged(before, what);
 	free(before);
 	/* The server is still there. */
-	ck_assert_int_eq(req("GET", "/healthz", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/healthz", NULL, NULL, &r), 200);
 	hs_response_release(&r);
 }
 
@@ -1432,14 +1403,14 @@ START_TEST(test_bad_input_sql_search)
 	/* SQL metacharacters as a search: nothing found, tables intact. */
 	before = stable_dump();
 	path = xasprintf("/products?q=%s", esc);
-	ck_assert_int_eq(req("GET", path, NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", path, NULL, NULL, &r), 200);
 	names = names_of(&r);
 	ck_assert_msg(strcmp(names, "") == 0, "q=%s found [%s]", SQL, names);
 	free(names);
 	hs_response_release(&r);
 	free(path);
 	path = xasprintf("/products?owner=%s&tag=%s&kind=%s", esc, esc, esc);
-	ck_assert_int_eq(req("GET", path, NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", path, NULL, NULL, &r), 200);
 	names = names_of(&r);
 	ck_assert_msg(strcmp(names, "") == 0, "owner/tag/kind=%s found [%s]", SQL, names);
 	free(names);
@@ -1565,7 +1536,7 @@ static Suite *api_suite(void)
 	TCase *ra = tcase_create("read-auth");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, hs_setup, hs_teardown);
 	tcase_add_test(tc, test_root_health_openapi);
 	tcase_add_test(tc, test_domain_put_get_etag);
 	tcase_add_test(tc, test_product_versions_flow);
@@ -1586,7 +1557,7 @@ static Suite *api_suite(void)
 	suite_add_tcase(s, tc);
 
 	tcase_set_timeout(ra, 60);
-	tcase_add_checked_fixture(ra, setup_read_auth, teardown);
+	tcase_add_checked_fixture(ra, hs_setup_read_auth, hs_teardown);
 	tcase_add_test(ra, test_read_auth);
 	suite_add_tcase(s, ra);
 	return s;
@@ -1594,13 +1565,5 @@ static Suite *api_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(api_suite());
-	int failed;
-
-	/* No fork: a failed assertion still runs the teardown that stops the server. */
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hs_run_suite(api_suite());
 }

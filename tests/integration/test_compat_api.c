@@ -16,39 +16,13 @@
 
 #include "tests/integration/harness.c"
 
-static struct hs_server srv;
-
-static void setup(void)
-{
-	ck_assert_msg(hs_server_start(&srv, NULL) == 0, "drivewayd did not start");
-}
-
-static void teardown(void)
-{
-	int rc = hs_server_stop(&srv);
-
-	if (rc != 0)
-		hs_server_log_tail(&srv);
-	hs_server_release(&srv);
-	ck_assert_msg(rc == 0, "drivewayd exited with status %d on SIGTERM", rc);
-}
-
 /* Helpers ---------------------------------------------------------------------------------- */
-
-static long req(const char *method, const char *path, const char *token, const char *body,
-                struct hs_response *r)
-{
-	struct hs_request rq = {.method = method, .path = path, .token = token, .body = body};
-
-	hs_do(&srv, &rq, r);
-	return r->status;
-}
 
 /* A request whose answer must have status want; returns the body parsed (a new reference). */
 static json_t *call(const char *method, const char *path, const char *body, long want)
 {
 	struct hs_response r;
-	long status = req(method, path, srv.admin, body, &r);
+	long status = hs_req(method, path, hs_srv.admin, body, &r);
 	json_t *doc = hs_json(&r);
 
 	ck_assert_msg(status == want, "%s %s: status %ld, not %ld: %s", method, path, status, want,
@@ -104,7 +78,7 @@ static long post_contract(const char *path, const char *format, const char *cont
 	char *body = mode ? xasprintf("{\"format\":\"%s\",\"contract\":%s,\"mode\":\"%s\"}", format,
 	                              contract, mode)
 	                  : xasprintf("{\"format\":\"%s\",\"contract\":%s}", format, contract);
-	long st = req("POST", path, srv.admin, body, r);
+	long st = hs_req("POST", path, hs_srv.admin, body, r);
 
 	free(body);
 	return st;
@@ -113,9 +87,9 @@ static long post_contract(const char *path, const char *format, const char *cont
 /* The database without the token rows, which any authenticated request may touch. */
 static char *stable_dump(void)
 {
-	char *dump = hs_db_dump(&srv), *out, *o;
+	char *dump = hs_db_dump(&hs_srv), *out, *o;
 
-	ck_assert_msg(dump != NULL, "sqlite3 .dump failed on %s", srv.db);
+	ck_assert_msg(dump != NULL, "sqlite3 .dump failed on %s", hs_srv.db);
 	out = o = xmalloc(strlen(dump) + 1);
 	for (char *p = dump; *p;) {
 		char *eol = strchr(p, '\n');
@@ -234,7 +208,7 @@ START_TEST(test_config_and_product_mode)
 	doc = call("GET", "/config", NULL, 200);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "compatibility")), "BACKWARD");
 	json_decref(doc);
-	ck_assert_int_eq(req("PUT", "/config", NULL, "{\"compatibility\":\"FULL\"}", &r), 401);
+	ck_assert_int_eq(hs_req("PUT", "/config", NULL, "{\"compatibility\":\"FULL\"}", &r), 401);
 	hs_response_release(&r);
 	doc = call("PUT", "/config", "{\"compatibility\":\"FULL\"}", 200);
 	ck_assert_str_eq(json_string_value(json_object_get(doc, "compatibility")), "FULL");
@@ -591,7 +565,7 @@ static Suite *compat_api_suite(void)
 	TCase *tc = tcase_create("compat");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, hs_setup, hs_teardown);
 	tcase_add_test(tc, test_config_and_product_mode);
 	tcase_add_test(tc, test_breaking_version_refused_with_impact);
 	tcase_add_test(tc, test_transitive_and_changes);
@@ -602,13 +576,5 @@ static Suite *compat_api_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(compat_api_suite());
-	int failed;
-
-	/* No fork: a failed assertion still runs the teardown that stops the server. */
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hs_run_suite(compat_api_suite());
 }

@@ -15,42 +15,11 @@
 
 #include "tests/integration/harness.c"
 
-static struct hs_server srv;
-
-static void setup(void)
-{
-	ck_assert_msg(hs_server_start(&srv, NULL) == 0, "drivewayd did not start");
-}
-
-static void setup_read_auth(void)
-{
-	ck_assert_msg(hs_server_start(&srv, "--read-auth") == 0, "drivewayd did not start");
-}
-
-static void teardown(void)
-{
-	int rc = hs_server_stop(&srv);
-
-	if (rc != 0)
-		hs_server_log_tail(&srv);
-	hs_server_release(&srv);
-	ck_assert_msg(rc == 0, "drivewayd exited with status %d on SIGTERM", rc);
-}
-
-static long req(const char *method, const char *path, const char *token, const char *body,
-                struct hs_response *r)
-{
-	struct hs_request rq = {.method = method, .path = path, .token = token, .body = body};
-
-	hs_do(&srv, &rq, r);
-	return r->status;
-}
-
 /* Sends and checks the status; the response is released. */
 static void expect(const char *method, const char *path, const char *body, long status)
 {
 	struct hs_response r;
-	long got = req(method, path, srv.admin, body, &r);
+	long got = hs_req(method, path, hs_srv.admin, body, &r);
 
 	ck_assert_msg(got == status, "%s %s: %ld, expected %ld: %s", method, path, got, status,
 	              r.body ? r.body : "");
@@ -107,7 +76,7 @@ static char *names(const char *path)
 	size_t i, len = 0;
 	char *out = calloc(1, 4096);
 
-	ck_assert_int_eq(req("GET", path, NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", path, NULL, NULL, &r), 200);
 	j = hs_json(&r);
 	json_array_foreach(json_object_get(j, "items"), i, it)
 	{
@@ -134,7 +103,7 @@ START_TEST(test_stats)
 	struct hs_response r;
 	json_t *j;
 
-	ck_assert_int_eq(req("GET", "/stats", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/stats", NULL, NULL, &r), 200);
 	j = hs_json(&r);
 	ck_assert_int_eq(json_integer_value(json_object_get(j, "products")), 0);
 	ck_assert(json_is_array(json_object_get(j, "recent")));
@@ -150,7 +119,7 @@ START_TEST(test_stats)
 	mk_version("customer", "events", "id");
 	mk_version("customer", "profile", "phone");
 
-	ck_assert_int_eq(req("GET", "/stats?recent=2", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/stats?recent=2", NULL, NULL, &r), 200);
 	j = hs_json(&r);
 	ck_assert_msg(j != NULL, "not JSON: %s", r.body);
 	ck_assert_int_eq(json_integer_value(json_object_get(j, "domains")), 2);
@@ -173,7 +142,7 @@ START_TEST(test_stats)
 
 	/* The answer follows writes (it is cached until the next one). */
 	mk_product("support", "desk", "api", NULL);
-	ck_assert_int_eq(req("GET", "/stats?recent=2", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/stats?recent=2", NULL, NULL, &r), 200);
 	ck_assert_msg(strstr(r.body, "\"products\":4") != NULL, "stale stats: %s", r.body);
 	hs_response_release(&r);
 
@@ -222,7 +191,7 @@ START_TEST(test_consumes_filter)
 	expect("GET", "/products?consumes=customer/", NULL, 400);
 	expect("GET", "/products?consumes=a/b/c", NULL, 400);
 	/* The next page keeps the filter. */
-	ck_assert_int_eq(req("GET", "/products?consumes=customer&limit=1", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/products?consumes=customer&limit=1", NULL, NULL, &r), 200);
 	j = hs_json(&r);
 	next = json_string_value(json_object_get(j, "next"));
 	ck_assert_msg(next && strstr(next, "consumes=customer"), "next: %s", r.body);
@@ -245,7 +214,7 @@ static void expect_ui(const char *path, long status, const char *type)
 {
 	struct hs_response r;
 
-	ck_assert_int_eq(req("GET", path, NULL, NULL, &r), status);
+	ck_assert_int_eq(hs_req("GET", path, NULL, NULL, &r), status);
 	ck_assert_msg(has_header(&r, "Content-Security-Policy", "default-src 'self'"),
 	              "%s: no CSP: %s", path, r.headers);
 	ck_assert_msg(has_header(&r, "X-Content-Type-Options", "nosniff"), "%s: no nosniff", path);
@@ -276,13 +245,13 @@ START_TEST(test_ui_routes)
 	expect_ui("/ui/assets/..%2Fschemas%2Fopenapi.json", 404, NULL);
 	expect("POST", "/ui/x", "{}", 405);
 	/* ETag revalidation. */
-	hs_do(&srv, &rq, &r);
+	hs_do(&hs_srv, &rq, &r);
 	etag = hs_header(&r, "ETag");
 	ck_assert_ptr_nonnull(etag);
 	hs_response_release(&r);
 	snprintf(inm, sizeof(inm), "If-None-Match: %s", etag);
 	rq.headers[0] = inm;
-	hs_do(&srv, &rq, &r);
+	hs_do(&hs_srv, &rq, &r);
 	ck_assert_int_eq(r.status, 304);
 	hs_response_release(&r);
 	free(etag);
@@ -293,14 +262,14 @@ START_TEST(test_ui_open_under_read_auth)
 {
 	struct hs_response r;
 
-	ck_assert_int_eq(req("GET", "/ui/products/a/b", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/ui/products/a/b", NULL, NULL, &r), 200);
 	hs_response_release(&r);
-	ck_assert_int_eq(req("GET", "/ui/assets/app.js", NULL, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/ui/assets/app.js", NULL, NULL, &r), 200);
 	hs_response_release(&r);
 	/* The data is not: the pages send the token the user sets. */
-	ck_assert_int_eq(req("GET", "/stats", NULL, NULL, &r), 401);
+	ck_assert_int_eq(hs_req("GET", "/stats", NULL, NULL, &r), 401);
 	hs_response_release(&r);
-	ck_assert_int_eq(req("GET", "/stats", srv.admin, NULL, &r), 200);
+	ck_assert_int_eq(hs_req("GET", "/stats", hs_srv.admin, NULL, &r), 200);
 	hs_response_release(&r);
 }
 END_TEST
@@ -310,7 +279,7 @@ static Suite *web_api_suite(void)
 	Suite *s = suite_create("web_api");
 	TCase *tc = tcase_create("api");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, hs_setup, hs_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_stats);
 	tcase_add_test(tc, test_search_contract_fields);
@@ -318,7 +287,7 @@ static Suite *web_api_suite(void)
 	tcase_add_test(tc, test_ui_routes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("read-auth");
-	tcase_add_checked_fixture(tc, setup_read_auth, teardown);
+	tcase_add_checked_fixture(tc, hs_setup_read_auth, hs_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_ui_open_under_read_auth);
 	suite_add_tcase(s, tc);
@@ -327,13 +296,5 @@ static Suite *web_api_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(web_api_suite());
-	int failed;
-
-	/* No fork: a failed assertion still runs the teardown that stops the server. */
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hs_run_suite(web_api_suite());
 }

@@ -12,6 +12,7 @@
 #include "validators/advisor.h"
 #include "validators/error.h"
 #include "validators/load.h"
+#include "tests/unit/testutil.h"
 
 /* Parses text (JSON) into an advisor input; the input must be valid. */
 static void input_of(const char *text, struct advisor_input *in)
@@ -479,25 +480,7 @@ END_TEST
 
 static char *read_root_file(const char *rel)
 {
-	const char *root = getenv("DRIVEWAY_ROOT");
-	char path[1024];
-	FILE *fp;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", root && *root ? root : ".", rel);
-	fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "cannot open %s (run from the repository root)", path);
-	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	ck_assert_int_ge(n, 0);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	return buf;
+	return tu_read_repo_file(NULL, rel, NULL);
 }
 
 START_TEST(test_docs_table)
@@ -528,8 +511,14 @@ START_TEST(test_examples)
 	ck_assert_int_eq(glob(pat, 0, NULL, &g), 0);
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		const char *rel = g.gl_pathv[i] + strlen(pat) - strlen("examples/*/*.yaml");
-		char *text = read_root_file(rel);
+		char *text;
 		struct dw_docset set;
+
+		/* The Customer Profile landscape; anti-patterns/ contradicts the advisor on
+		 * purpose. */
+		if (strncmp(rel, "examples/anti-patterns/", 23) == 0)
+			continue;
+		text = read_root_file(rel);
 
 		ck_assert_int_eq(dw_load(text, strlen(text), rel, &set, NULL), 0);
 		for (size_t d = 0; d < set.count; d++) {

@@ -18,40 +18,7 @@
 
 #include "validators/audit.h"
 #include "validators/load.h"
-
-#define PATHF(buf, ...)                                                                            \
-	ck_assert_msg(snprintf(buf, sizeof(buf), __VA_ARGS__) < (int)sizeof(buf), "path too long")
-
-static const char *root(void)
-{
-	const char *r = getenv("DRIVEWAY_ROOT");
-	return r && *r ? r : ".";
-}
-
-static char *read_text(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
-		fclose(f);
-		return NULL;
-	}
-	buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	if (buf)
-		buf[n] = '\0';
-	fclose(f);
-	if (len)
-		*len = (size_t)n;
-	return buf;
-}
+#include "tests/unit/testutil.h"
 
 /* One JSON or YAML document through the project's loader. */
 static json_t *load_fixture(const char *dir, const char *file)
@@ -62,8 +29,8 @@ static json_t *load_fixture(const char *dir, const char *file)
 	size_t len;
 	char *text;
 
-	PATHF(path, "%s/tests/fixtures/audit/%s/%s", root(), dir, file);
-	text = read_text(path, &len);
+	TU_PATHF(path, "%s/tests/fixtures/audit/%s/%s", tu_root(), dir, file);
+	text = tu_read_file(path, &len);
 	ck_assert_msg(text != NULL, "cannot read %s", path);
 	if (dw_load(text, len, path, &set, NULL) == 0 && set.count == 1)
 		doc = json_incref(set.docs[0].root);
@@ -197,8 +164,8 @@ START_TEST(docs_match_catalogue)
 	char path[1024];
 	char *doc, *gen = audit_rules_markdown(), *b, *e;
 
-	PATHF(path, "%s/docs/audit.md", root());
-	doc = read_text(path, NULL);
+	TU_PATHF(path, "%s/docs/audit.md", tu_root());
+	doc = tu_read_file(path, NULL);
 	ck_assert_ptr_nonnull(gen);
 	ck_assert_msg(doc != NULL, "cannot read %s", path);
 	b = strstr(doc, begin);

@@ -2,7 +2,8 @@
  * test_compat: the data-driven suite of the compatibility engines.
  *
  * Every directory tests/fixtures/compat/<format>/<case>/ holds old.json + new.json (or
- * v1.json ... vN.json + new.json; .yaml works too) and expect.txt:
+ * v1.json ... vN.json + new.json; .yaml works too; for protobuf old.proto, new.proto ..., read
+ * as JSON strings of their text) and expect.txt:
  *
  *   # comment
  *   + rule.id            the change must be reported (against any earlier version)
@@ -24,6 +25,7 @@
 
 #include "validators/compat.h"
 #include "validators/load.h"
+#include "tests/unit/testutil.h"
 
 #define MAX_CASES 4096
 #define MAX_VERSIONS 64
@@ -47,51 +49,29 @@ static const struct {
     {"jsonschema", DW_FMT_JSONSCHEMA, compat_jsonschema_rules, &compat_jsonschema_rule_count},
     {"openapi", DW_FMT_OPENAPI, compat_openapi_rules, &compat_openapi_rule_count},
     {"table", DW_FMT_ODCS, compat_table_rules, &compat_table_rule_count},
+    {"protobuf", DW_FMT_PROTOBUF, compat_protobuf_rules, &compat_protobuf_rule_count},
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
 
-/* snprintf that must not truncate: fixture paths are short. */
-#define PATHF(buf, ...)                                                                            \
-	ck_assert_msg(snprintf(buf, sizeof(buf), __VA_ARGS__) < (int)sizeof(buf), "path too long")
-
-static const char *root(void)
-{
-	const char *r = getenv("DRIVEWAY_ROOT");
-	return r && *r ? r : ".";
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
-		fclose(f);
-		return NULL;
-	}
-	buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	if (buf)
-		buf[n] = '\0';
-	fclose(f);
-	if (len)
-		*len = (size_t)n;
-	return buf;
-}
-
-/* Loads dir/stem.json or dir/stem.yaml; NULL when neither exists. */
+/* Loads dir/stem.json or dir/stem.yaml (dir/stem.proto as a JSON string of its text, the
+ * form a protobuf contract is registered in); NULL when none exists. */
 static json_t *load_doc(const char *dir, const char *stem)
 {
 	static const char *const exts[] = {".json", ".yaml", ".yml"};
 	char path[1024];
+	char *proto;
+	size_t plen;
 
+	TU_PATHF(path, "%s/%s.proto", dir, stem);
+	proto = tu_read_file(path, &plen);
+	if (proto) {
+		json_t *doc = json_stringn(proto, plen);
+		if (!doc)
+			fprintf(stderr, "%s: not UTF-8 text\n", path);
+		free(proto);
+		return doc;
+	}
 	for (size_t i = 0; i < 3; i++) {
 		struct dw_docset set;
 		struct dw_findings errs;
@@ -99,8 +79,8 @@ static json_t *load_doc(const char *dir, const char *stem)
 		size_t len;
 		char *text;
 
-		PATHF(path, "%s/%s%s", dir, stem, exts[i]);
-		text = read_file(path, &len);
+		TU_PATHF(path, "%s/%s%s", dir, stem, exts[i]);
+		text = tu_read_file(path, &len);
 		if (!text)
 			continue;
 		dw_findings_init(&errs);
@@ -129,7 +109,7 @@ static void discover(void)
 		DIR *d;
 		struct dirent *e;
 
-		if (snprintf(base, sizeof(base), "%s/tests/fixtures/compat/%s", root(),
+		if (snprintf(base, sizeof(base), "%s/tests/fixtures/compat/%s", tu_root(),
 		             formats[f].dir) >= (int)sizeof(base))
 			continue;
 		d = opendir(base);
@@ -229,8 +209,8 @@ START_TEST(fixture_case)
 	int compatible, failures = 0;
 	const json_t *const *earlier;
 
-	PATHF(path, "%s/expect.txt", c->dir);
-	expect = read_file(path, NULL);
+	TU_PATHF(path, "%s/expect.txt", c->dir);
+	expect = tu_read_file(path, NULL);
 	ck_assert_msg(expect != NULL, "%s: cannot read expect.txt", c->name);
 	versions_load(c, &v);
 	ck_assert_msg(v.n > 0 && v.candidate, "%s: needs old+new or v1..vN+new", c->name);
@@ -308,8 +288,8 @@ static int case_mentions(enum dw_format fmt, char sign, const char *id)
 
 		if (cases[i].format != fmt)
 			continue;
-		PATHF(path, "%s/expect.txt", cases[i].dir);
-		text = read_file(path, NULL);
+		TU_PATHF(path, "%s/expect.txt", cases[i].dir);
+		text = tu_read_file(path, NULL);
 		for (p = text; p && *p && !found;
 		     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
 			const char *q = p;
@@ -421,8 +401,8 @@ START_TEST(rules_doc_is_generated)
 	char path[1024];
 	char *doc, *gen = compat_rules_markdown();
 
-	PATHF(path, "%s/docs/rules.md", root());
-	doc = read_file(path, NULL);
+	TU_PATHF(path, "%s/docs/rules.md", tu_root());
+	doc = tu_read_file(path, NULL);
 	ck_assert_ptr_nonnull(gen);
 	ck_assert_msg(doc != NULL, "cannot read %s", path);
 	ck_assert_msg(strcmp(doc, gen) == 0,

@@ -151,7 +151,8 @@ START_TEST(format_table)
 	ck_assert_int_eq(contract_format_parse("jsonschema"), DW_FMT_JSONSCHEMA);
 	ck_assert_int_eq(contract_format_parse("odcs"), DW_FMT_ODCS);
 	ck_assert_int_eq(contract_format_parse("OpenAPI"), DW_FMT_UNKNOWN);
-	ck_assert_int_eq(contract_format_parse("protobuf"), DW_FMT_UNKNOWN);
+	ck_assert_int_eq(contract_format_parse("protobuf"), DW_FMT_PROTOBUF);
+	ck_assert_int_eq(contract_format_parse("thrift"), DW_FMT_UNKNOWN);
 	ck_assert_int_eq(contract_format_parse(NULL), DW_FMT_UNKNOWN);
 	ck_assert_str_eq(contract_format_name(DW_FMT_AVRO), "avro");
 	ck_assert_ptr_null(contract_format_name(DW_FMT_UNKNOWN));

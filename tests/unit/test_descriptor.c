@@ -14,30 +14,11 @@
 #include "validators/error.h"
 #include "validators/jsonschema.h"
 #include "validators/load.h"
+#include "tests/unit/testutil.h"
 
 static char *read_file(const char *rel, size_t *len)
 {
-	const char *root = getenv("DRIVEWAY_ROOT");
-	char path[1024];
-	FILE *fp;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/tests/fixtures/descriptor/%s", root && *root ? root : ".",
-	         rel);
-	fp = fopen(path, "rb");
-	ck_assert_msg(fp != NULL, "cannot open %s (run from the repository root)", path);
-	ck_assert_int_eq(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	ck_assert_int_ge(n, 0);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	*len = (size_t)n;
-	return buf;
+	return tu_read_repo_file("tests/fixtures/descriptor", rel, len);
 }
 
 /* Loads a fixture, validates every document, returns the located findings as text. */

@@ -144,11 +144,13 @@ START_TEST(bad_input_is_safe)
 	ck_assert_str_eq(json_string_value(json_array_get(names, 0)), "top");
 	json_decref(names);
 	json_decref(deep);
-	/* Unknown format. */
-	names = json_array();
+	/* Unknown format: *out is cleared (what it held is the caller's). */
+	cur = json_array();
+	names = cur;
 	deep = json_object();
 	ck_assert_int_eq(contract_field_names(DW_FMT_UNKNOWN, deep, &names), DW_INVALID);
 	ck_assert_ptr_null(names);
+	json_decref(cur);
 	json_decref(deep);
 }
 END_TEST

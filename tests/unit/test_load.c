@@ -12,6 +12,7 @@
 
 #include "validators/error.h"
 #include "validators/load.h"
+#include "tests/unit/testutil.h"
 
 /*
  * Allocation failure injection: malloc & co are replaced for the whole program (glibc allows it)
@@ -99,26 +100,7 @@ void free(void *p)
 
 static char *read_fixture(const char *name, size_t *len)
 {
-	const char *root = getenv("DRIVEWAY_ROOT");
-	char path[1024];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/tests/fixtures/load/%s", root ? root : ".", name);
-	f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	ck_assert_int_ge(n, 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
+	return tu_read_repo_file("tests/fixtures/load", name, len);
 }
 
 static int load_fixture(const char *name, struct dw_docset *set, struct dw_findings *errs)

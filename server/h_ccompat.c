@@ -1,0 +1,1513 @@
+/*
+ * h_ccompat: the Confluent Schema Registry compatible API (the ROUTE_CCOMPAT routes), so that
+ * Kafka producers' and consumers' serializers register and fetch their schemas in the
+ * registry unchanged. It serves the registry's own objects, never copies of them:
+ *
+ *   subject          a topic product (topic-name strategy: "<topic>-value" names the topic
+ *                    product whose spec.topic, by default "<domain>.<name>", is <topic>;
+ *                    "<topic>-key" the topic product of that topic named "<name>-key"), or
+ *                    the product created for it in the landing domain and bound to it
+ *   subject version  a version of that product (same number); soft-deleted ones are hidden
+ *                    here, left out of this API's compatibility checks and do not count as
+ *                    the same schema at a registration (which then makes a new version, as
+ *                    Confluent does), and are still served by the native API
+ *   schema id        the global id of a (format, canonical fingerprint): the same schema has
+ *                    the same id under every subject
+ *   compatibility    the product's spec.compatibility, else the registry's default (/config)
+ *   verdicts         the compatibility engines of validators/compat.h, as natively
+ *
+ * Errors are Confluent's {"error_code", "message"} with its HTTP statuses: the handlers build
+ * them (cc_error), and ccompat_finish turns the dispatcher's own answers (401, 404, 413...)
+ * into that shape. docs/api.md ("Confluent Schema Registry compatible API") documents the
+ * mapping, the modes and where driveway differs.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "server/auth.h"
+#include "server/server.h"
+#include "validators/audit.h"
+#include "validators/contract.h"
+#include "validators/descriptor.h"
+#include "validators/xalloc.h"
+
+#define CC_MEDIA_V1 "application/vnd.schemaregistry.v1+json"
+#define CC_MEDIA "application/vnd.schemaregistry+json"
+#define MODE_KEY "ccompat.mode"
+#define LANDING_DEFAULT "unclaimed"
+#define LANDING_TRIES 100
+#define VERSION_LATEST 0
+
+/* Confluent's error codes (io.confluent.kafka.schemaregistry.rest.exceptions). */
+enum cc_code {
+	CC_SUBJECT_NOT_FOUND = 40401,
+	CC_VERSION_NOT_FOUND = 40402,
+	CC_SCHEMA_NOT_FOUND = 40403,
+	CC_SUBJECT_SOFT_DELETED = 40404,
+	CC_SUBJECT_NOT_SOFT_DELETED = 40405,
+	CC_VERSION_SOFT_DELETED = 40406,
+	CC_VERSION_NOT_SOFT_DELETED = 40407,
+	CC_COMPAT_NOT_CONFIGURED = 40408,
+	CC_MODE_NOT_CONFIGURED = 40409,
+	CC_INCOMPATIBLE = 409,
+	CC_INVALID_SCHEMA = 42201,
+	CC_INVALID_VERSION = 42202,
+	CC_INVALID_COMPAT = 42203,
+	CC_INVALID_MODE = 42204,
+	CC_NOT_PERMITTED = 42205,
+	CC_STORE_ERROR = 50001,
+};
+
+/* Answers Confluent's error document; returns 0 (the handler's answer is complete). */
+static int cc_error(struct response *res, int status, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int cc_error(struct response *res, int status, int code, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1024];
+	json_t *body;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_decref(res->errors);
+	json_decref(res->extra);
+	res->errors = res->extra = NULL;
+	body = json_pack("{s:i, s:s}", "error_code", code, "message", msg);
+	if (!body) /* msg is not UTF-8: it quoted a path segment */
+		body = xjson(
+		    json_pack("{s:i, s:s}", "error_code", code, "message", "invalid request"));
+	response_json(res, status, body);
+	json_decref(body);
+	return 0;
+}
+
+static void respond(struct response *res, json_t *doc)
+{
+	response_json(res, 200, doc);
+	json_decref(doc);
+}
+
+/* Media types and the dispatcher's answers ------------------------------------------------- */
+
+int ccompat_media_type_ok(const char *ct)
+{
+	size_t n;
+
+	if (!ct)
+		return 0;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	n = strcspn(ct, "; \t");
+	return n == 24 && strncasecmp(ct, "application/octet-stream", 24) == 0;
+}
+
+int ccompat_request(const struct request *req)
+{
+	const char *prefix = req->srv ? req->srv->ccompat_prefix : NULL;
+	const struct route *r = req->match.route;
+	const char *accept, *ct;
+	size_t len = prefix ? strlen(prefix) : 0;
+
+	if (len && strncmp(req->path, prefix, len) == 0 && req->path[len] == '/')
+		return 1;
+	if (r && (r->flags & ROUTE_CCOMPAT) && len == 0)
+		return 1;
+	if (!r || !(r->flags & ROUTE_SHARED))
+		return 0;
+	accept = request_header(req, "Accept");
+	ct = request_header(req, "Content-Type");
+	return (accept && strstr(accept, "vnd.schemaregistry")) ||
+	       (ct && strstr(ct, "vnd.schemaregistry"));
+}
+
+/* The response media type: the first of Accept's that Confluent produces, else v1. */
+static const char *negotiate(const struct request *req)
+{
+	const char *accept = request_header(req, "Accept");
+	static const char *const types[] = {CC_MEDIA_V1, CC_MEDIA, "application/json"};
+
+	while (accept && *accept) {
+		size_t n;
+
+		while (*accept == ' ' || *accept == ',')
+			accept++;
+		n = strcspn(accept, ",; ");
+		for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+			if (n == strlen(types[i]) && strncasecmp(accept, types[i], n) == 0)
+				return types[i];
+		accept += strcspn(accept, ",");
+	}
+	return CC_MEDIA_V1;
+}
+
+/* Confluent's error code for a status the dispatcher or a native handler answered. */
+static int status_code(const struct request *req, int status)
+{
+	switch (status) {
+	case 401:
+		return 40101;
+	case 403:
+		return 40301;
+	case 422:
+		/* the shared PUT /config: its only invalid input is the level */
+		return req->match.route && req->match.route->method == HTTP_PUT ? CC_INVALID_COMPAT
+		                                                                : 422;
+	case 500:
+	case 503:
+		return CC_STORE_ERROR;
+	default:
+		return status;
+	}
+}
+
+void ccompat_finish(struct request *req, struct response *res)
+{
+	if (!ccompat_request(req) || !res->content_type)
+		return;
+	if (strcmp(res->content_type, "application/problem+json") == 0) {
+		json_t *doc = json_loadb(res->body, res->body_len, 0, NULL);
+		const char *detail = json_string_value(json_object_get(doc, "detail"));
+		int status = res->status;
+
+		if (status >= 500)
+			cc_error(res, status, CC_STORE_ERROR, "Error in the backend datastore: %s",
+			         detail ? detail : "");
+		else
+			cc_error(res, status, status_code(req, status), "%s", detail ? detail : "");
+		json_decref(doc);
+	}
+	if (strcmp(res->content_type, "application/json") == 0)
+		res->content_type = negotiate(req);
+}
+
+/* Subjects ---------------------------------------------------------------------------------- */
+
+struct cc_subject {
+	char domain[64];
+	char product[64];
+};
+
+/* 1 when s is valid UTF-8 (json_string checks it) of a sensible length. */
+static int subject_ok(const char *s)
+{
+	json_t *j;
+
+	if (!s || !*s || strlen(s) > 1000)
+		return 0;
+	j = json_string(s);
+	json_decref(j);
+	return j != NULL;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+static const char *landing_domain(const struct request *req)
+{
+	return req->srv->ccompat_landing ? req->srv->ccompat_landing : LANDING_DEFAULT;
+}
+
+/*
+ * The product subject names: by the topic-name strategy a topic product of its topic (a
+ * "-key" subject the one whose name ends in "-key", a "-value" subject any other), else the
+ * product bound to the subject. 0 with *out set, DW_NOT_FOUND, or a store error.
+ */
+static int subject_find(struct request *req, const char *subject, struct cc_subject *out,
+                        struct dw_error *err)
+{
+	int key = ends_with(subject, "-key"), value = ends_with(subject, "-value");
+	char *topic = NULL;
+	json_t *items = NULL, *it, *pick = NULL;
+	size_t i;
+	int rc;
+
+	if (key || value)
+		topic = xstrndup(subject, strlen(subject) - (key ? 4 : 6));
+	rc = store_subject_products(req->srv->store, subject, topic ? topic : "", &items, err);
+	free(topic);
+	if (rc)
+		return rc;
+	json_array_foreach(items, i, it)
+	{
+		const char *name = json_string_value(json_object_get(it, "product"));
+
+		if (json_is_true(json_object_get(it, "bound")))
+			continue;
+		if ((key || value) && ends_with(name, "-key") == key) {
+			pick = it;
+			break;
+		}
+	}
+	if (!pick)
+		json_array_foreach(items, i, it) if (json_is_true(json_object_get(it, "bound")))
+		{
+			pick = it;
+			break;
+		}
+	if (pick) {
+		snprintf(out->domain, sizeof(out->domain), "%s",
+		         json_string_value(json_object_get(pick, "domain")));
+		snprintf(out->product, sizeof(out->product), "%s",
+		         json_string_value(json_object_get(pick, "product")));
+	}
+	json_decref(items);
+	return pick ? 0 : DW_NOT_FOUND;
+}
+
+/* The subject a listed product answers to (an item of store_subject_list), malloc'd. */
+static char *subject_name(const json_t *item)
+{
+	const char *bound = json_string_value(json_object_get(item, "subject"));
+	const char *name = json_string_value(json_object_get(item, "product"));
+
+	if (bound)
+		return xstrdup(bound);
+	return xasprintf("%s%s", json_string_value(json_object_get(item, "topic")),
+	                 ends_with(name, "-key") ? "-key" : "-value");
+}
+
+/* Lower case, every run of other characters one '-', trimmed, at most 60 characters. */
+static void slugify(const char *s, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < size && n < 60; s++) {
+		char c = (char)tolower((unsigned char)*s);
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			out[n++] = c;
+		else if (n > 0 && out[n - 1] != '-')
+			out[n++] = '-';
+	}
+	while (n > 0 && out[n - 1] == '-')
+		n--;
+	out[n] = '\0';
+	if (n == 0)
+		snprintf(out, size, "subject");
+}
+
+/* Creates the landing domain unless it exists. */
+static int landing_domain_ensure(struct request *req, struct dw_error *err)
+{
+	const char *name = landing_domain(req);
+	enum store_result result;
+	json_t *doc = NULL;
+	int rc = store_domain_get(req->srv->store, name, &doc, NULL, err);
+
+	json_decref(doc);
+	if (rc != DW_NOT_FOUND)
+		return rc;
+	doc = xjson(json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s, s:s}}", "apiVersion", "driveway/v1",
+	                      "kind", "Domain", "metadata", "name", name, "spec", "title",
+	                      "Unclaimed schema subjects", "owner", "unknown", "description",
+	                      "Subjects registered through the Confluent Schema Registry "
+	                      "compatible API that no data product claims"));
+	rc = store_domain_put(req->srv->store, name, doc, STORE_REV_ABSENT, &result, NULL, err);
+	json_decref(doc);
+	/* created meanwhile by another request: as good */
+	return rc == DW_PRECONDITION || rc == DW_CONFLICT ? 0 : rc;
+}
+
+/* The topic of a topic-name strategy subject ("<topic>-value", "<topic>-key") when it is a
+ * Kafka topic name (at most 249 of [a-zA-Z0-9._-]), malloc'd; NULL for other subjects. */
+static char *subject_topic(const char *subject)
+{
+	size_t n = strlen(subject);
+
+	if (ends_with(subject, "-value"))
+		n -= 6;
+	else if (ends_with(subject, "-key"))
+		n -= 4;
+	else
+		return NULL;
+	if (n == 0 || n > 249)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)subject[i]) && !strchr("._-", subject[i]))
+			return NULL;
+	return xstrndup(subject, n);
+}
+
+/* The product document of a subject no product claims: tagged for the audit (DW031), with the
+ * subject's topic, so that the audit sees when a domain's topic product claims it. */
+static json_t *landing_doc(const char *domain, const char *name, const char *subject)
+{
+	char title[201], *topic = subject_topic(subject);
+	json_t *doc;
+	size_t n = strlen(subject);
+
+	if (n > 200) {
+		n = 200;
+		while (n > 0 && ((unsigned char)subject[n] & 0xc0) == 0x80)
+			n--; /* not inside a UTF-8 sequence */
+	}
+	memcpy(title, subject, n);
+	title[n] = '\0';
+	doc = xjson(json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s+, s:[s]}, s:{s:s}}",
+	                      "apiVersion", "driveway/v1", "kind", "DataProduct", "metadata",
+	                      "domain", domain, "name", name, "owner", "unknown", "title", title,
+	                      "description",
+	                      "Schema subject registered through the Confluent Schema Registry "
+	                      "compatible API, claimed by no data product: ",
+	                      subject, "tags", AUDIT_UNCLAIMED_TAG, "spec", "type", "topic"));
+	if (topic)
+		json_object_set_new(json_object_get(doc, "spec"), "topic",
+		                    xjson(json_string(topic)));
+	free(topic);
+	return doc;
+}
+
+/* Creates a topic product for subject in the landing domain and binds them. */
+static int subject_create(struct request *req, const char *subject, struct cc_subject *out,
+                          struct dw_error *err)
+{
+	const char *domain = landing_domain(req);
+	char base[64], name[64];
+	enum store_result result;
+	int rc;
+
+	rc = landing_domain_ensure(req, err);
+	if (rc)
+		return rc;
+	slugify(subject, base, sizeof(base));
+	for (int i = 1; i <= LANDING_TRIES; i++) {
+		json_t *doc;
+		struct dw_findings f;
+
+		if (i == 1)
+			snprintf(name, sizeof(name), "%s", base);
+		else
+			snprintf(name, sizeof(name), "%.*s-%d", 56, base, i);
+		doc = landing_doc(domain, name, subject);
+		dw_findings_init(&f);
+		if (descriptor_validate(doc, 0, &f) != 0 || dw_findings_errors(&f)) {
+			dw_findings_release(&f);
+			json_decref(doc);
+			return dw_error_set(err, DW_INTERNAL, "cannot describe subject '%s'",
+			                    subject);
+		}
+		dw_findings_release(&f);
+		/* a name taken (by a live or deleted product) gets the next suffix */
+		rc = store_product_put(req->srv->store, domain, name, doc, STORE_REV_ABSENT,
+		                       &result, NULL, err);
+		json_decref(doc);
+		if (rc == DW_PRECONDITION || rc == DW_CONFLICT)
+			continue;
+		if (rc)
+			return rc;
+		rc = store_subject_bind(req->srv->store, subject, domain, name, err);
+		if (rc)
+			return rc;
+		snprintf(out->domain, sizeof(out->domain), "%s", domain);
+		snprintf(out->product, sizeof(out->product), "%s", name);
+		return 0;
+	}
+	return dw_error_set(err, DW_CONFLICT, "no free product name for subject '%s'", subject);
+}
+
+/* Resolves the path's subject; answers 40401 (*answered) when it names nothing. */
+static int subject_param(struct request *req, struct response *res, struct cc_subject *out,
+                         int *answered, struct dw_error *err)
+{
+	const char *s = request_param(req, "s");
+	int rc;
+
+	*answered = 0;
+	rc = subject_ok(s) ? subject_find(req, s, out, err) : DW_NOT_FOUND;
+	if (rc == DW_NOT_FOUND) {
+		*answered = 1;
+		return cc_error(res, 404, CC_SUBJECT_NOT_FOUND, "Subject '%s' not found.", s);
+	}
+	return rc;
+}
+
+/* Modes (READWRITE, READONLY, IMPORT) ----------------------------------------------------- */
+
+static int mode_valid(const char *m)
+{
+	return m && (strcmp(m, "READWRITE") == 0 || strcmp(m, "READONLY") == 0 ||
+	             strcmp(m, "IMPORT") == 0);
+}
+
+/* The configured mode of subject (NULL: the global one) into out; *set 0 when none is. */
+static int mode_lookup(struct request *req, const char *subject, char out[16], int *set,
+                       struct dw_error *err)
+{
+	char *key = subject ? xasprintf("%s:%s", MODE_KEY, subject) : xstrdup(MODE_KEY);
+	char *value = NULL;
+	int rc = store_config_get(req->srv->store, key, &value, err);
+
+	free(key);
+	*set = rc == 0;
+	snprintf(out, 16, "%s", rc == 0 && mode_valid(value) ? value : "READWRITE");
+	free(value);
+	return rc == DW_NOT_FOUND ? 0 : rc;
+}
+
+/* The mode in force for subject: its own, else the global one. */
+static int mode_effective(struct request *req, const char *subject, char out[16],
+                          struct dw_error *err)
+{
+	int set, rc = mode_lookup(req, subject, out, &set, err);
+
+	return rc || set ? rc : mode_lookup(req, NULL, out, &set, err);
+}
+
+/* 42205 (*answered) when subject is read-only. */
+static int writable(struct request *req, struct response *res, const char *subject, int *answered,
+                    char mode[16], struct dw_error *err)
+{
+	int rc = mode_effective(req, subject, mode, err);
+
+	*answered = 0;
+	if (rc)
+		return rc;
+	if (strcmp(mode, "READONLY") == 0) {
+		*answered = 1;
+		return cc_error(res, 422, CC_NOT_PERMITTED, "Subject '%s' is in read-only mode",
+		                subject);
+	}
+	return 0;
+}
+
+int h_cc_mode_get(struct request *req, struct response *res, struct dw_error *err)
+{
+	const char *s = request_param(req, "s"), *dtg = request_query(req, "defaultToGlobal");
+	char mode[16];
+	int set, rc;
+
+	if (s && !subject_ok(s))
+		return cc_error(res, 404, CC_SUBJECT_NOT_FOUND, "Subject '%s' not found.", s);
+	rc = mode_lookup(req, s, mode, &set, err);
+	if (rc)
+		return rc;
+	if (s && !set) {
+		if (!dtg || strcmp(dtg, "true") != 0)
+			return cc_error(res, 404, CC_MODE_NOT_CONFIGURED,
+			                "Subject '%s' does not have subject-level mode configured",
+			                s);
+		if ((rc = mode_lookup(req, NULL, mode, &set, err)))
+			return rc;
+	}
+	respond(res, xjson(json_pack("{s:s}", "mode", mode)));
+	return 0;
+}
+
+int h_cc_mode_put(struct request *req, struct response *res, struct dw_error *err)
+{
+	const char *s = request_param(req, "s");
+	const char *m = json_string_value(json_object_get(req->json, "mode"));
+	struct cc_subject sub;
+	char *key;
+	int rc;
+
+	if (!mode_valid(m))
+		return cc_error(res, 422, CC_INVALID_MODE,
+		                "Invalid mode. Valid values are READWRITE, READONLY, IMPORT");
+	if (s) {
+		if (!subject_ok(s))
+			return cc_error(res, 404, CC_SUBJECT_NOT_FOUND, "Subject '%s' not found.",
+			                s);
+		/* the subject's domain writes its mode; an unclaimed subject's is the landing's */
+		rc = subject_find(req, s, &sub, err);
+		if (rc == DW_NOT_FOUND)
+			snprintf(sub.domain, sizeof(sub.domain), "%s", landing_domain(req));
+		else if (rc)
+			return rc;
+		if ((rc = auth_may_write(req, sub.domain, err)))
+			return rc;
+	}
+	key = s ? xasprintf("%s:%s", MODE_KEY, s) : xstrdup(MODE_KEY);
+	rc = store_config_put(req->srv->store, key, m, err);
+	free(key);
+	if (rc)
+		return rc;
+	respond(res, xjson(json_pack("{s:s}", "mode", m)));
+	return 0;
+}
+
+/* Removes the subject's own mode (the global one applies again) and answers the removed one. */
+int h_cc_mode_delete(struct request *req, struct response *res, struct dw_error *err)
+{
+	const char *s = request_param(req, "s");
+	struct cc_subject sub;
+	char mode[16], *key;
+	int set, rc;
+
+	if (!subject_ok(s))
+		return cc_error(res, 404, CC_SUBJECT_NOT_FOUND, "Subject '%s' not found.", s);
+	rc = subject_find(req, s, &sub, err);
+	if (rc == DW_NOT_FOUND)
+		snprintf(sub.domain, sizeof(sub.domain), "%s", landing_domain(req));
+	else if (rc)
+		return rc;
+	if ((rc = auth_may_write(req, sub.domain, err)) ||
+	    (rc = mode_lookup(req, s, mode, &set, err)))
+		return rc;
+	if (!set)
+		return cc_error(res, 404, CC_MODE_NOT_CONFIGURED,
+		                "Subject '%s' does not have subject-level mode configured", s);
+	key = xasprintf("%s:%s", MODE_KEY, s);
+	rc = store_config_delete(req->srv->store, key, err);
+	free(key);
+	if (rc)
+		return rc;
+	respond(res, xjson(json_pack("{s:s}", "mode", mode)));
+	return 0;
+}
+
+/* Subject-level compatibility: the product's spec.compatibility ----------------------------- */
+
+static const char invalid_level[] =
+    "Invalid compatibility level. Valid values are none, backward, forward, full, "
+    "backward_transitive, forward_transitive, and full_transitive";
+
+/* The product's own spec.compatibility (borrowed from doc), or NULL. */
+static const char *product_level(const json_t *doc)
+{
+	return json_string_value(json_object_get(json_object_get(doc, "spec"), "compatibility"));
+}
+
+int h_cc_config_get(struct request *req, struct response *res, struct dw_error *err)
+{
+	const char *s = request_param(req, "s"), *dtg = request_query(req, "defaultToGlobal");
+	struct cc_subject sub;
+	json_t *doc = NULL;
+	enum dw_mode mode;
+	const char *own;
+	int answered, rc;
+
+	if ((rc = subject_param(req, res, &sub, &answered, err)) || answered)
+		return rc;
+	rc = store_product_get(req->srv->store, sub.domain, sub.product, 0, &doc, NULL, err);
+	if (rc)
+		return rc;
+	own = product_level(doc);
+	if (!own && (!dtg || strcmp(dtg, "true") != 0)) {
+		json_decref(doc);
+		return cc_error(res, 404, CC_COMPAT_NOT_CONFIGURED,
+		                "Subject '%s' does not have subject-level compatibility configured",
+		                s);
+	}
+	rc = server_compat_mode(req, doc, &mode, NULL, err);
+	json_decref(doc);
+	if (rc)
+		return rc;
+	respond(res, xjson(json_pack("{s:s}", "compatibilityLevel", compat_mode_name(mode))));
+	return 0;
+}
+
+/* Sets (level) or removes (NULL) the subject's product's spec.compatibility. */
+static int subject_level_write(struct request *req, struct response *res,
+                               const struct cc_subject *sub, const char *level,
+                               struct dw_error *err)
+{
+	enum store_result result;
+	json_t *patch = xjson(json_pack("{s:{s:o}}", "spec", "compatibility",
+	                                level ? json_string(level) : json_null()));
+	int rc = server_product_patch(req, res, sub->domain, sub->product, patch, 0, &result, err);
+
+	json_decref(patch);
+	return rc;
+}
+
+int h_cc_config_put(struct request *req, struct response *res, struct dw_error *err)
+{
+	const char *s = request_param(req, "s");
+	const char *level = json_string_value(json_object_get(req->json, "compatibility"));
+	struct cc_subject sub;
+	char mode[16];
+	int answered, rc;
+
+	if (!level || compat_mode_parse(level) == DW_MODE_UNKNOWN)
+		return cc_error(res, 422, CC_INVALID_COMPAT, "%s", invalid_level);
+	if (!subject_ok(s))
+		return cc_error(res, 422, CC_INVALID_SCHEMA, "invalid subject name");
+	if ((rc = writable(req, res, s, &answered, mode, err)) || answered)
+		return rc;
+	/* Confluent configures subjects before their first schema: so does the landing */
+	rc = subject_find(req, s, &sub, err);
+	if (rc == DW_NOT_FOUND) {
+		if ((rc = auth_may_write(req, landing_domain(req), err)))
+			return rc;
+		rc = subject_create(req, s, &sub, err);
+	}
+	if (rc || (rc = auth_may_write(req, sub.domain, err)) ||
+	    (rc = subject_level_write(req, res, &sub, level, err)))
+		return rc;
+	respond(res, xjson(json_pack("{s:s}", "compatibility", level)));
+	return 0;
+}
+
+int h_cc_config_delete(struct request *req, struct response *res, struct dw_error *err)
+{
+	const char *s = request_param(req, "s");
+	struct cc_subject sub;
+	json_t *doc = NULL, *body;
+	const char *own;
+	int answered, rc;
+
+	if ((rc = subject_param(req, res, &sub, &answered, err)) || answered)
+		return rc;
+	if ((rc = auth_may_write(req, sub.domain, err)))
+		return rc;
+	rc = store_product_get(req->srv->store, sub.domain, sub.product, 0, &doc, NULL, err);
+	if (rc)
+		return rc;
+	own = product_level(doc);
+	if (!own) {
+		json_decref(doc);
+		return cc_error(res, 404, CC_COMPAT_NOT_CONFIGURED,
+		                "Subject '%s' does not have subject-level compatibility configured",
+		                s);
+	}
+	body = xjson(json_pack("{s:s}", "compatibilityLevel", own));
+	json_decref(doc);
+	rc = subject_level_write(req, res, &sub, NULL, err);
+	if (rc) {
+		json_decref(body);
+		return rc;
+	}
+	respond(res, body);
+	return 0;
+}
+
+/* Schemas: Confluent's strings and driveway's contracts ------------------------------------ */
+
+/* Confluent's schemaType for a driveway format; NULL for AVRO (the default, left out). */
+static const char *schema_type(enum dw_format fmt)
+{
+	switch (fmt) {
+	case DW_FMT_AVRO:
+		return NULL;
+	case DW_FMT_JSONSCHEMA:
+		return "JSON";
+	case DW_FMT_PROTOBUF:
+		return "PROTOBUF";
+	case DW_FMT_OPENAPI:
+		return "OPENAPI";
+	case DW_FMT_ODCS:
+		return "ODCS";
+	case DW_FMT_UNKNOWN:
+		break;
+	}
+	return "UNKNOWN";
+}
+
+/* The schema string Confluent serves for a stored contract text (malloc'd): compact JSON
+ * (keys in their registered order), or the .proto text. NULL when the text does not parse. */
+static char *schema_string(enum dw_format fmt, const char *stored)
+{
+	json_t *doc = json_loads(stored, JSON_DECODE_ANY, NULL);
+	char *out = NULL;
+
+	if (!doc)
+		return NULL;
+	if (fmt == DW_FMT_PROTOBUF && json_is_string(doc))
+		out = xstrdup(json_string_value(doc));
+	else
+		out = json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY | DW_JSON_REALS);
+	json_decref(doc);
+	return out;
+}
+
+/* A candidate from a request body {"schema", "schemaType", "references"}. */
+struct cc_candidate {
+	enum dw_format fmt;
+	json_t *contract; /* owned */
+	char fp[72];
+};
+
+/* Reads and validates the body's schema; answers 42201 (*answered) when it is not one. */
+static int candidate_read(struct request *req, struct response *res, struct cc_candidate *c,
+                          int *answered)
+{
+	const json_t *body = req->json, *refs = json_object_get(body, "references");
+	const json_t *type_v = json_object_get(body, "schemaType");
+	const char *text = json_string_value(json_object_get(body, "schema"));
+	const char *type = json_string_value(type_v);
+	struct dw_findings f;
+	json_error_t jerr;
+
+	*answered = 1;
+	memset(c, 0, sizeof(*c));
+	if (!json_is_object(body) || !text)
+		return cc_error(res, 422, CC_INVALID_SCHEMA, "Empty schema");
+	if (type_v && !json_is_null(type_v) && !type)
+		return cc_error(res, 422, CC_INVALID_SCHEMA, "Invalid schema type");
+	if (!type || strcmp(type, "AVRO") == 0)
+		c->fmt = DW_FMT_AVRO;
+	else if (strcmp(type, "JSON") == 0)
+		c->fmt = DW_FMT_JSONSCHEMA;
+	else if (strcmp(type, "PROTOBUF") == 0)
+		c->fmt = DW_FMT_PROTOBUF;
+	else
+		return cc_error(res, 422, CC_INVALID_SCHEMA, "Invalid schema type %s", type);
+	if (refs && !json_is_null(refs) && (!json_is_array(refs) || json_array_size(refs) > 0))
+		return cc_error(res, 422, CC_INVALID_SCHEMA,
+		                "Invalid schema: schema references are not supported");
+	if (json_object_get(body, "id") || json_object_get(body, "version"))
+		return cc_error(res, 422, CC_INVALID_SCHEMA,
+		                "Invalid schema: registering with an explicit id or version is not "
+		                "supported");
+	if (c->fmt == DW_FMT_PROTOBUF)
+		c->contract = xjson(json_string(text));
+	else if (!(c->contract = json_loads(text, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr)))
+		return cc_error(res, 422, CC_INVALID_SCHEMA,
+		                "Invalid schema: line %d, column %d: %s", jerr.line, jerr.column,
+		                jerr.text);
+	dw_findings_init(&f);
+	if (contract_validate(c->fmt, c->contract, "", &f) == DW_NOMEM || dw_findings_oom(&f))
+		xjson(NULL);
+	if (dw_findings_errors(&f)) {
+		const struct dw_finding *first = NULL;
+
+		for (size_t i = 0; i < f.count && !first; i++)
+			if (f.items[i].severity == DW_SEV_ERROR)
+				first = &f.items[i];
+		cc_error(res, 422, CC_INVALID_SCHEMA, "Invalid schema: %s%s%s (%zu error%s)",
+		         first->pointer, *first->pointer ? ": " : "", first->message,
+		         dw_findings_errors(&f), dw_findings_errors(&f) == 1 ? "" : "s");
+		dw_findings_release(&f);
+		json_decref(c->contract);
+		c->contract = NULL;
+		return 0;
+	}
+	dw_findings_release(&f);
+	if (contract_fingerprint(c->fmt, c->contract, c->fp)) {
+		json_decref(c->contract);
+		c->contract = NULL;
+		return cc_error(res, 422, CC_INVALID_SCHEMA, "Invalid schema");
+	}
+	*answered = 0;
+	return 0;
+}
+
+/* The version item ({"version","id","format","hidden"}) of number (VERSION_LATEST: the latest
+ * not soft-deleted), from a store_subject_versions list; NULL when none. deleted: soft-deleted
+ * ones count. */
+static json_t *version_pick(json_t *items, int number, int deleted)
+{
+	json_t *it, *found = NULL;
+	size_t i;
+
+	json_array_foreach(items, i, it)
+	{
+		int hidden = json_is_true(json_object_get(it, "hidden"));
+
+		if (number == VERSION_LATEST
+		        ? !hidden
+		        : json_integer_value(json_object_get(it, "version")) == number &&
+		              (deleted || !hidden))
+			found = it;
+	}
+	return found;
+}
+
+/* Parses {v}: "latest" or "-1" (VERSION_LATEST), or 1..2^31-1; -1 when invalid. */
+static int version_param(const char *v)
+{
+	char *end;
+	long n;
+
+	if (strcmp(v, "latest") == 0 || strcmp(v, "-1") == 0)
+		return VERSION_LATEST;
+	n = strtol(v, &end, 10);
+	if (end == v || *end || v[0] == '+' || v[0] == '-' || n < 1 || n > 2147483647L)
+		return -1;
+	return (int)n;
+}
+
+static int query_true(const struct request *req, const char *name)
+{
+	const char *v = request_query(req, name);
+
+	return v && strcmp(v, "true") == 0;
+}
+
+/* {"subject","version","id","schema"[,"schemaType"]} of a picked version item. */
+static int version_doc(struct request *req, const char *subject, const struct cc_subject *sub,
+                       const json_t *item, json_t **out, struct dw_error *err)
+{
+	int number = (int)json_integer_value(json_object_get(item, "version"));
+	enum dw_format fmt =
+	    contract_format_parse(json_string_value(json_object_get(item, "format")));
+	char *text = NULL, *media = NULL, *schema;
+	const char *type = schema_type(fmt);
+	int rc;
+
+	*out = NULL;
+	rc = store_version_contract(req->srv->store, sub->domain, sub->product, number, &text,
+	                            &media, err);
+	free(media);
+	if (rc)
+		return rc;
+	schema = schema_string(fmt, text);
+	free(text);
+	if (!schema)
+		return dw_error_set(err, DW_INTERNAL,
+		                    "stored contract of version %d does not parse", number);
+	*out = xjson(json_pack("{s:s, s:i, s:O, s:s}", "subject", subject, "version", number, "id",
+	                       json_object_get(item, "id"), "schema", schema));
+	if (type)
+		json_object_set_new(*out, "schemaType", xjson(json_string(type)));
+	free(schema);
+	return 0;
+}
+
+/* Subjects and versions --------------------------------------------------------------------- */
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int h_cc_subject_list(struct request *req, struct response *res, struct dw_error *err)
+{
+	const char *prefix = request_query(req, "subjectPrefix");
+	int deleted = query_true(req, "deleted");
+	json_t *items = NULL, *it, *out;
+	char **names;
+	size_t i, count = 0;
+	int rc = store_subject_list(req->srv->store, &items, err);
+
+	if (rc)
+		return rc;
+	names = xcalloc(json_array_size(items) + 1, sizeof(*names));
+	json_array_foreach(items, i, it)
+	{
+		json_int_t n = json_integer_value(json_object_get(it, deleted ? "all" : "live"));
+		char *name = subject_name(it);
+
+		if (n > 0 && (!prefix || strncmp(name, prefix, strlen(prefix)) == 0))
+			names[count++] = name;
+		else
+			free(name);
+	}
+	json_decref(items);
+	qsort(names, count, sizeof(*names), name_cmp);
+	out = xjson(json_array());
+	for (i = 0; i < count; i++) {
+		json_array_append_new(out, xjson(json_string(names[i])));
+		free(names[i]);
+	}
+	free(names);
+	respond(res, out);
+	return 0;
+}
+
+/* The subject's versions list; answers 40401 (*answered) when it names nothing. */
+static int subject_versions(struct request *req, struct response *res, struct cc_subject *sub,
+                            json_t **items, int *answered, struct dw_error *err)
+{
+	int rc = subject_param(req, res, sub, answered, err);
+
+	*items = NULL;
+	if (rc || *answered)
+		return rc;
+	return store_subject_versions(req->srv->store, sub->domain, sub->product, items, err);
+}
+
+int h_cc_version_list(struct request *req, struct response *res, struct dw_error *err)
+{
+	int deleted = query_true(req, "deleted"), answered, rc;
+	struct cc_subject sub;
+	json_t *items, *it, *out;
+	size_t i;
+
+	if ((rc = subject_versions(req, res, &sub, &items, &answered, err)) || answered)
+		return rc;
+	out = xjson(json_array());
+	json_array_foreach(items, i,
+	                   it) if (deleted || !json_is_true(json_object_get(it, "hidden")))
+	    json_array_append(out, json_object_get(it, "version"));
+	json_decref(items);
+	if (json_array_size(out) == 0) {
+		json_decref(out);
+		return cc_error(res, 404, CC_SUBJECT_NOT_FOUND, "Subject '%s' not found.",
+		                request_param(req, "s"));
+	}
+	respond(res, out);
+	return 0;
+}
+
+/* The version {v} of the path's subject: *item borrowed from *items (the caller's); answers
+ * 40401, 40402 or 42202 (*answered). */
+static int version_find(struct request *req, struct response *res, struct cc_subject *sub,
+                        json_t **items, json_t **item, int *answered, struct dw_error *err)
+{
+	const char *v = request_param(req, "v");
+	int number = version_param(v), rc;
+
+	*item = NULL;
+	*items = NULL;
+	if (number < 0) {
+		*answered = 1;
+		return cc_error(res, 422, CC_INVALID_VERSION,
+		                "The specified version '%s' is not a valid version id. Allowed "
+		                "values are between [1, 2^31-1] and the string \"latest\"",
+		                v);
+	}
+	if ((rc = subject_versions(req, res, sub, items, answered, err)) || *answered)
+		return rc;
+	/* a delete finds soft-deleted versions too, to tell 40406 */
+	*item =
+	    version_pick(*items, number, query_true(req, "deleted") || req->method == HTTP_DELETE);
+	if (*item)
+		return 0;
+	*answered = 1;
+	if (number == VERSION_LATEST && json_array_size(*items) == 0)
+		return cc_error(res, 404, CC_SUBJECT_NOT_FOUND, "Subject '%s' not found.",
+		                request_param(req, "s"));
+	return cc_error(res, 404, CC_VERSION_NOT_FOUND, "Version %s not found.", v);
+}
+
+int h_cc_version_get(struct request *req, struct response *res, struct dw_error *err)
+{
+	struct cc_subject sub;
+	json_t *items, *item, *doc;
+	int answered, rc;
+
+	rc = version_find(req, res, &sub, &items, &item, &answered, err);
+	if (!rc && !answered &&
+	    !(rc = version_doc(req, request_param(req, "s"), &sub, item, &doc, err)))
+		respond(res, doc);
+	json_decref(items);
+	return rc;
+}
+
+int h_cc_version_schema(struct request *req, struct response *res, struct dw_error *err)
+{
+	struct cc_subject sub;
+	json_t *items, *item, *doc;
+	int answered, rc;
+
+	rc = version_find(req, res, &sub, &items, &item, &answered, err);
+	if (!rc && !answered &&
+	    !(rc = version_doc(req, request_param(req, "s"), &sub, item, &doc, err))) {
+		const char *schema = json_string_value(json_object_get(doc, "schema"));
+		response_body(res, 200, "application/json", xstrdup(schema), strlen(schema));
+		json_decref(doc);
+	}
+	json_decref(items);
+	return rc;
+}
+
+/* The schemas that reference version {v}: none, since schema references are not supported
+ * (a registration with references is refused), once the version exists. */
+int h_cc_referenced_by(struct request *req, struct response *res, struct dw_error *err)
+{
+	struct cc_subject sub;
+	json_t *items, *item;
+	int answered, rc;
+
+	rc = version_find(req, res, &sub, &items, &item, &answered, err);
+	if (!rc && !answered)
+		respond(res, xjson(json_array()));
+	json_decref(items);
+	return rc;
+}
+
+/* Answers the 409 of a refused registration or check from the verdict server_version_add put
+ * in res (or err's message for another conflict). */
+static int incompatible(struct response *res, const char *subject, struct dw_error *err)
+{
+	json_t *it;
+	size_t i, len = 0;
+	char details[768] = "";
+
+	json_array_foreach(res->errors, i, it)
+	{
+		const char *m = json_string_value(json_object_get(it, "message"));
+		int n = snprintf(details + len, sizeof(details) - len, "%s\"%s\"", i ? ", " : "",
+		                 m ? m : "");
+
+		if (n < 0 || (size_t)n >= sizeof(details) - len)
+			break;
+		len += (size_t)n;
+	}
+	return cc_error(res, 409, CC_INCOMPATIBLE,
+	                "Schema being registered is incompatible with an earlier schema for "
+	                "subject \"%s\", details: [%s]",
+	                subject, len ? details : err->message);
+}
+
+int h_cc_version_post(struct request *req, struct response *res, struct dw_error *err)
+{
+	const char *s = request_param(req, "s");
+	struct cc_candidate c;
+	struct cc_subject sub;
+	enum store_result result;
+	json_t *doc = NULL;
+	const char *want;
+	enum dw_mode mode;
+	char rw[16];
+	long long id;
+	int answered, number, rc;
+
+	if (!subject_ok(s))
+		return cc_error(res, 422, CC_INVALID_SCHEMA, "invalid subject name");
+	if ((rc = writable(req, res, s, &answered, rw, err)) || answered)
+		return rc;
+	if ((rc = candidate_read(req, res, &c, &answered)) || answered)
+		return rc;
+	rc = subject_find(req, s, &sub, err);
+	if (rc == DW_NOT_FOUND && !(rc = auth_may_write(req, landing_domain(req), err)))
+		rc = subject_create(req, s, &sub, err);
+	if (rc || (rc = auth_may_write(req, sub.domain, err)) ||
+	    (rc = store_product_get(req->srv->store, sub.domain, sub.product, 0, &doc, NULL, err)))
+		goto out;
+	want = json_string_value(
+	    json_object_get(json_object_get(json_object_get(doc, "spec"), "contract"), "format"));
+	if (want && contract_format_parse(want) != c.fmt) {
+		rc =
+		    cc_error(res, 409, CC_INCOMPATIBLE,
+		             "Schema being registered is incompatible with an earlier schema for "
+		             "subject \"%s\", details: [\"the product's contract format is '%s'\"]",
+		             s, want);
+		goto out;
+	}
+	/* IMPORT: schemas copied from another registry are taken as they come */
+	if (strcmp(rw, "IMPORT") == 0)
+		mode = DW_MODE_NONE;
+	else if ((rc = server_compat_mode(req, doc, &mode, NULL, err)))
+		goto out;
+	/* Confluent's semantics: soft-deleted versions are not compared, and a schema whose
+	 * versions here are all soft-deleted becomes a new version (with its same id) */
+	rc = server_version_add(req, res, sub.domain, sub.product, c.fmt, c.contract, mode, 1,
+	                        &number, &result, err);
+	if (rc == DW_CONFLICT) {
+		rc = incompatible(res, s, err);
+		goto out;
+	}
+	if (!rc &&
+	    !(rc = store_schema_id(req->srv->store, contract_format_name(c.fmt), c.fp, &id, err)))
+		respond(res, xjson(json_pack("{s:I}", "id", (json_int_t)id)));
+out:
+	json_decref(doc);
+	json_decref(c.contract);
+	return rc;
+}
+
+int h_cc_subject_lookup(struct request *req, struct response *res, struct dw_error *err)
+{
+	const char *s = request_param(req, "s");
+	struct cc_candidate c;
+	struct cc_subject sub;
+	json_t *items = NULL, *item, *doc;
+	int answered, number, rc;
+
+	if ((rc = subject_param(req, res, &sub, &answered, err)) || answered)
+		return rc;
+	if ((rc = candidate_read(req, res, &c, &answered)) || answered)
+		return rc;
+	rc = query_true(req, "deleted")
+	         ? store_version_find(req->srv->store, sub.domain, sub.product, c.fp, &number, err)
+	         : store_version_find_shown(req->srv->store, sub.domain, sub.product, c.fp,
+	                                    &number, err);
+	if (!rc)
+		rc = store_subject_versions(req->srv->store, sub.domain, sub.product, &items, err);
+	if (rc == DW_NOT_FOUND ||
+	    (!rc && !(item = version_pick(items, number, query_true(req, "deleted"))))) {
+		rc = cc_error(res, 404, CC_SCHEMA_NOT_FOUND, "Schema not found");
+	} else if (!rc && !(rc = version_doc(req, s, &sub, item, &doc, err))) {
+		respond(res, doc);
+	}
+	json_decref(items);
+	json_decref(c.contract);
+	return rc;
+}
+
+/* Soft-deletes (or, permanent, removes) versions of the subject; 'numbers' gets them. */
+static int versions_delete(struct request *req, const struct cc_subject *sub, json_t *list,
+                           int permanent, json_t *numbers, struct dw_error *err)
+{
+	json_t *it;
+	size_t i;
+
+	json_array_foreach(list, i, it)
+	{
+		int n = (int)json_integer_value(json_object_get(it, "version"));
+		int rc = store_version_hide(req->srv->store, sub->domain, sub->product, n,
+		                            permanent ? STORE_PURGE : STORE_HIDE, err);
+
+		if (rc)
+			return rc;
+		json_array_append(numbers, json_object_get(it, "version"));
+	}
+	return 0;
+}
+
+int h_cc_subject_delete(struct request *req, struct response *res, struct dw_error *err)
+{
+	const char *s = request_param(req, "s");
+	int permanent = query_true(req, "permanent"), answered, rc;
+	struct cc_subject sub;
+	json_t *items, *it, *todo, *done;
+	size_t i, live = 0;
+	char rw[16];
+
+	if ((rc = subject_versions(req, res, &sub, &items, &answered, err)) || answered)
+		return rc;
+	todo = xjson(json_array());
+	json_array_foreach(items, i, it)
+	{
+		int hidden = json_is_true(json_object_get(it, "hidden"));
+
+		live += !hidden;
+		if (hidden == permanent)
+			json_array_append(todo, it);
+	}
+	done = xjson(json_array());
+	if ((rc = writable(req, res, s, &answered, rw, err)) || answered)
+		goto out;
+	if (json_array_size(items) == 0)
+		rc = cc_error(res, 404, CC_SUBJECT_NOT_FOUND, "Subject '%s' not found.", s);
+	else if (!permanent && live == 0)
+		rc = cc_error(res, 404, CC_SUBJECT_SOFT_DELETED,
+		              "Subject '%s' was soft deleted. Set permanent=true to delete "
+		              "permanently",
+		              s);
+	else if (permanent && live > 0)
+		rc = cc_error(res, 404, CC_SUBJECT_NOT_SOFT_DELETED,
+		              "Subject '%s' was not deleted first before being permanently deleted",
+		              s);
+	else if (!(rc = auth_may_write(req, sub.domain, err)) &&
+	         !(rc = versions_delete(req, &sub, todo, permanent, done, err))) {
+		respond(res, done);
+		done = NULL;
+	}
+out:
+	json_decref(done);
+	json_decref(todo);
+	json_decref(items);
+	return rc;
+}
+
+int h_cc_version_delete(struct request *req, struct response *res, struct dw_error *err)
+{
+	const char *s = request_param(req, "s"), *v = request_param(req, "v");
+	int permanent = query_true(req, "permanent"), answered, rc, hidden, number;
+	struct cc_subject sub;
+	json_t *items, *item, *one, *nums;
+	char rw[16], *body;
+
+	if ((rc = version_find(req, res, &sub, &items, &item, &answered, err)) || answered)
+		goto out;
+	/* "latest" with ?permanent names the latest version, soft-deleted or not */
+	if (permanent && version_param(v) == VERSION_LATEST && json_array_size(items) > 0)
+		item = json_array_get(items, json_array_size(items) - 1);
+	hidden = json_is_true(json_object_get(item, "hidden"));
+	number = (int)json_integer_value(json_object_get(item, "version"));
+	if ((rc = writable(req, res, s, &answered, rw, err)) || answered)
+		goto out;
+	if (!permanent && hidden) {
+		rc = cc_error(res, 404, CC_VERSION_SOFT_DELETED,
+		              "Subject '%s' Version %d was soft deleted. Set permanent=true to "
+		              "delete permanently",
+		              s, number);
+		goto out;
+	}
+	if (permanent && !hidden) {
+		rc = cc_error(res, 404, CC_VERSION_NOT_SOFT_DELETED,
+		              "Subject '%s' Version %d was not deleted first before being "
+		              "permanently deleted",
+		              s, number);
+		goto out;
+	}
+	one = xjson(json_array());
+	nums = xjson(json_array());
+	json_array_append(one, item);
+	if (!(rc = auth_may_write(req, sub.domain, err)))
+		rc = versions_delete(req, &sub, one, permanent, nums, err);
+	json_decref(one);
+	json_decref(nums);
+	if (!rc) {
+		body = xasprintf("%d", number);
+		response_body(res, 200, "application/json", body, strlen(body));
+	}
+out:
+	json_decref(items);
+	return rc;
+}
+
+/* Schemas by id ----------------------------------------------------------------------------- */
+
+/* The schema of the path's {id}: its format and Confluent string (malloc'd); answers 40403
+ * (*answered) when there is none. */
+static int schema_by_id(struct request *req, struct response *res, enum dw_format *fmt,
+                        char **schema, int *answered, struct dw_error *err)
+{
+	const char *idp = request_param(req, "id");
+	long long id = strtoll(idp, NULL, 10); /* the router checked it */
+	char *format = NULL, *text = NULL;
+	int rc = store_schema_get(req->srv->store, id, &format, &text, err);
+
+	*answered = 0;
+	*schema = NULL;
+	if (rc == DW_NOT_FOUND) {
+		*answered = 1;
+		return cc_error(res, 404, CC_SCHEMA_NOT_FOUND, "Schema %s not found", idp);
+	}
+	if (rc)
+		return rc;
+	*fmt = contract_format_parse(format);
+	*schema = schema_string(*fmt, text);
+	free(format);
+	free(text);
+	return *schema ? 0 : dw_error_set(err, DW_INTERNAL, "stored schema %s does not parse", idp);
+}
+
+int h_cc_schema_get(struct request *req, struct response *res, struct dw_error *err)
+{
+	enum dw_format fmt;
+	char *schema;
+	json_t *doc;
+	int answered, rc;
+
+	if ((rc = schema_by_id(req, res, &fmt, &schema, &answered, err)) || answered)
+		return rc;
+	doc = xjson(json_pack("{s:s}", "schema", schema));
+	if (schema_type(fmt))
+		json_object_set_new(doc, "schemaType", xjson(json_string(schema_type(fmt))));
+	free(schema);
+	respond(res, doc);
+	return 0;
+}
+
+int h_cc_schema_text(struct request *req, struct response *res, struct dw_error *err)
+{
+	enum dw_format fmt;
+	char *schema;
+	int answered, rc;
+
+	if ((rc = schema_by_id(req, res, &fmt, &schema, &answered, err)) || answered)
+		return rc;
+	response_body(res, 200, "application/json", schema, strlen(schema));
+	return 0;
+}
+
+/* [{"subject","version"}] of schema {id}, by subject and version. */
+static int schema_uses(struct request *req, struct response *res, json_t **out, int *answered,
+                       struct dw_error *err)
+{
+	const char *idp = request_param(req, "id");
+	int deleted = query_true(req, "deleted");
+	json_t *uses = NULL, *subjects = NULL, *u, *it;
+	size_t i, j;
+	int rc;
+
+	*out = NULL;
+	*answered = 0;
+	rc = store_schema_uses(req->srv->store, strtoll(idp, NULL, 10), &uses, err);
+	if (!rc)
+		rc = store_subject_list(req->srv->store, &subjects, err);
+	if (rc)
+		goto done;
+	*out = xjson(json_array());
+	json_array_foreach(uses, i, u)
+	{
+		const char *d = json_string_value(json_object_get(u, "domain"));
+		const char *p = json_string_value(json_object_get(u, "product"));
+
+		if (!deleted && json_is_true(json_object_get(u, "hidden")))
+			continue;
+		json_array_foreach(subjects, j, it)
+		{
+			char *name;
+
+			if (strcmp(d, json_string_value(json_object_get(it, "domain"))) != 0 ||
+			    strcmp(p, json_string_value(json_object_get(it, "product"))) != 0)
+				continue;
+			name = subject_name(it);
+			json_array_append_new(
+			    *out, xjson(json_pack("{s:s, s:O}", "subject", name, "version",
+			                          json_object_get(u, "version"))));
+			free(name);
+			break;
+		}
+	}
+	if (json_array_size(*out) == 0) {
+		json_decref(*out);
+		*out = NULL;
+		*answered = 1;
+		rc = cc_error(res, 404, CC_SCHEMA_NOT_FOUND, "Schema %s not found", idp);
+	}
+done:
+	json_decref(uses);
+	json_decref(subjects);
+	return rc;
+}
+
+int h_cc_schema_versions(struct request *req, struct response *res, struct dw_error *err)
+{
+	json_t *out;
+	int answered, rc = schema_uses(req, res, &out, &answered, err);
+
+	if (!rc && !answered)
+		respond(res, out);
+	return rc;
+}
+
+int h_cc_schema_subjects(struct request *req, struct response *res, struct dw_error *err)
+{
+	json_t *out, *names, *it;
+	size_t i;
+	int answered, rc = schema_uses(req, res, &out, &answered, err);
+
+	if (rc || answered)
+		return rc;
+	names = xjson(json_array());
+	json_array_foreach(out, i, it)
+	{
+		json_t *name = json_object_get(it, "subject");
+
+		if (i == 0 ||
+		    !json_equal(name, json_object_get(json_array_get(out, i - 1), "subject")))
+			json_array_append(names, name);
+	}
+	json_decref(out);
+	respond(res, names);
+	return 0;
+}
+
+int h_cc_schema_types(struct request *req, struct response *res, struct dw_error *err)
+{
+	(void)req;
+	(void)err;
+	respond(res, xjson(json_pack("[s, s, s]", "JSON", "PROTOBUF", "AVRO")));
+	return 0;
+}
+
+/* Compatibility checks ---------------------------------------------------------------------- */
+
+/* The verdict on c against one version of the subject (number), under mode. */
+static int check_one(struct request *req, const struct cc_subject *sub,
+                     const struct cc_candidate *c, int number, enum dw_mode mode, int *compatible,
+                     json_t *messages, struct dw_error *err)
+{
+	char *text = NULL, *media = NULL;
+	struct dw_changes changes;
+	json_t *old = NULL;
+	enum dw_format fmt;
+	json_t *meta = NULL;
+	int rc;
+
+	*compatible = 1;
+	dw_changes_init(&changes);
+	rc = store_version_get(req->srv->store, sub->domain, sub->product, number, &meta, err);
+	if (rc)
+		return rc;
+	fmt = contract_format_parse(json_string_value(json_object_get(meta, "format")));
+	json_decref(meta);
+	if (mode == DW_MODE_NONE)
+		return 0;
+	if (fmt != c->fmt) {
+		*compatible = 0;
+		json_array_append_new(
+		    messages, xjson(json_sprintf("schema type differs from version %d's", number)));
+		return 0;
+	}
+	rc = store_version_contract(req->srv->store, sub->domain, sub->product, number, &text,
+	                            &media, err);
+	free(media);
+	if (rc)
+		return rc;
+	old = json_loads(text, JSON_DECODE_ANY, NULL);
+	free(text);
+	if (!old)
+		return dw_error_set(err, DW_INTERNAL,
+		                    "stored contract of version %d does not parse", number);
+	rc = compat_check(c->fmt, mode, c->contract, (const json_t *const *)&old, &number, 1,
+	                  compatible, &changes);
+	if (rc == DW_NOMEM || changes.oom)
+		xjson(NULL);
+	for (size_t i = 0; !rc && i < changes.count; i++)
+		if (compat_change_severity(&changes.items[i], mode) == DW_CHANGE_BREAKING)
+			json_array_append_new(
+			    messages, xjson(json_sprintf("%s: %s", changes.items[i].rule->id,
+			                                 changes.items[i].message)));
+	if (rc)
+		rc = dw_error_set(err, DW_INVALID, "schema cannot be compared with version %d",
+		                  number);
+	json_decref(old);
+	dw_changes_release(&changes);
+	return rc;
+}
+
+/* POST /compatibility/subjects/{s}/versions[/{v}]: {"is_compatible"[, "messages"]}. */
+int h_cc_compat(struct request *req, struct response *res, struct dw_error *err)
+{
+	const char *v = request_param(req, "v");
+	struct cc_candidate c = {0};
+	struct cc_subject sub;
+	json_t *items = NULL, *item, *doc = NULL, *messages = xjson(json_array()), *body;
+	enum dw_mode mode;
+	int answered = 0, rc, compatible = 1;
+
+	memset(&sub, 0, sizeof(sub));
+	if (v)
+		rc = version_find(req, res, &sub, &items, &item, &answered, err);
+	else
+		rc = subject_find(req, request_param(req, "s"), &sub, err);
+	/* nothing registered yet: anything is compatible */
+	if (!v && rc == DW_NOT_FOUND)
+		rc = answered = 0;
+	else if (!v && !rc)
+		answered = 0;
+	if (rc || answered)
+		goto out;
+	if ((rc = candidate_read(req, res, &c, &answered)) || answered)
+		goto out;
+	if (!v && !sub.domain[0])
+		goto verdict;
+	if ((rc =
+	         store_product_get(req->srv->store, sub.domain, sub.product, 0, &doc, NULL, err)) ||
+	    (rc = server_compat_mode(req, doc, &mode, NULL, err)))
+		goto out;
+	if (v) {
+		rc = check_one(req, &sub, &c,
+		               (int)json_integer_value(json_object_get(item, "version")), mode,
+		               &compatible, messages, err);
+	} else {
+		struct server_verdict verdict;
+		json_t *e;
+		size_t i;
+
+		rc = server_compat_check(req, sub.domain, sub.product, c.fmt, c.contract, mode, 1,
+		                         &verdict, err);
+		if (rc == DW_CONFLICT) { /* earlier versions of another schema type */
+			compatible = 0;
+			json_array_append_new(messages, xjson(json_string(err->message)));
+			rc = 0;
+		} else if (!rc) {
+			compatible = verdict.compatible;
+			json_array_foreach(verdict.errors, i, e)
+			    json_array_append(messages, json_object_get(e, "message"));
+			server_verdict_release(&verdict);
+		}
+	}
+	if (rc)
+		goto out;
+verdict:
+	body = xjson(json_pack("{s:b}", "is_compatible", compatible));
+	if (query_true(req, "verbose"))
+		json_object_set(body, "messages", messages);
+	respond(res, body);
+out:
+	json_decref(items);
+	json_decref(doc);
+	json_decref(messages);
+	json_decref(c.contract);
+	return rc;
+}

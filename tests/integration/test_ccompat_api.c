@@ -1,0 +1,663 @@
+/*
+ * The Confluent Schema Registry compatible API on a real drivewayd (docs/api.md, "Confluent
+ * Schema Registry compatible API"): every endpoint and error code with Confluent's exact
+ * bodies and media type, global schema ids across subjects, the same objects seen through the
+ * native API and through Confluent's, read-only mode, soft then permanent deletes, Basic and
+ * Bearer auth, and the API mounted under a prefix. Soft-deleted versions follow Confluent: not
+ * compared, and a soft-deleted schema registered again is a new version.
+ *
+ * Each test gets its own server (checked fixture), run without fork so that the teardown stops
+ * the server after a failed assertion too.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "tests/integration/harness.c"
+
+#define CT "Content-Type: application/vnd.schemaregistry.v1+json"
+#define V1 "application/vnd.schemaregistry.v1+json"
+#define USER_V1                                                                                    \
+	"{\"type\":\"record\",\"name\":\"User\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"}]}"
+#define USER_V2                                                                                    \
+	"{\"type\":\"record\",\"name\":\"User\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},"  \
+	"{\"name\":\"email\",\"type\":[\"null\",\"string\"],\"default\":null}]}"
+#define USER_BAD                                                                                   \
+	"{\"type\":\"record\",\"name\":\"User\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},"  \
+	"{\"name\":\"n\",\"type\":\"string\"}]}"
+
+static struct hs_server srv;
+
+static void setup(void)
+{
+	unsetenv("DRIVEWAY_CCOMPAT_PREFIX");
+	ck_assert_msg(hs_server_start(&srv, NULL) == 0, "drivewayd did not start");
+}
+
+static void setup_prefix(void)
+{
+	setenv("DRIVEWAY_CCOMPAT_PREFIX", "/ccompat", 1);
+	ck_assert_msg(hs_server_start(&srv, NULL) == 0, "drivewayd did not start");
+	unsetenv("DRIVEWAY_CCOMPAT_PREFIX");
+}
+
+static void teardown(void)
+{
+	int rc = hs_server_stop(&srv);
+
+	if (rc != 0)
+		hs_server_log_tail(&srv);
+	hs_server_release(&srv);
+	ck_assert_msg(rc == 0, "drivewayd exited with status %d on SIGTERM", rc);
+}
+
+/* Helpers ---------------------------------------------------------------------------------- */
+
+/* Sends a request with Confluent's media type and an optional Authorization header value. */
+static long send_req(const char *method, const char *path, const char *auth, const char *body,
+                     struct hs_response *r)
+{
+	char header[600];
+	struct hs_request rq = {.method = method, .path = path, .body = body};
+
+	rq.content_type = body ? V1 : "";
+	/* what Confluent's clients send */
+	rq.headers[0] = "Accept: application/vnd.schemaregistry.v1+json, "
+	                "application/vnd.schemaregistry+json, application/json";
+	if (auth) {
+		snprintf(header, sizeof(header), "Authorization: %s", auth);
+		rq.headers[1] = header;
+	}
+	hs_do(&srv, &rq, r);
+	return r->status;
+}
+
+static char *bearer(const char *token)
+{
+	char *s = malloc(strlen(token) + 8);
+
+	ck_assert_ptr_nonnull(s);
+	snprintf(s, strlen(token) + 8, "Bearer %s", token);
+	return s;
+}
+
+/* Checks status, the exact body and (for JSON answers) Confluent's media type. */
+static void expect(const char *method, const char *path, const char *body, long status,
+                   const char *want)
+{
+	struct hs_response r;
+	char *auth = bearer(srv.admin), *ct;
+	long got = send_req(method, path, auth, body, &r);
+
+	ck_assert_msg(got == status, "%s %s: status %ld, not %ld: %s", method, path, got, status,
+	              r.body ? r.body : "");
+	if (want)
+		ck_assert_msg(strcmp(r.body, want) == 0, "%s %s: body\n  %s\nnot\n  %s", method,
+		              path, r.body, want);
+	ct = hs_header(&r, "Content-Type");
+	ck_assert_msg(ct && strcmp(ct, V1) == 0, "%s %s: content type '%s'", method, path,
+	              ct ? ct : "");
+	free(ct);
+	free(auth);
+	hs_response_release(&r);
+}
+
+/* {"schema": text[, "schemaType": type]} as a JSON body, malloc'd. */
+static char *schema_body(const char *text, const char *type)
+{
+	json_t *b = json_pack("{s:s}", "schema", text);
+	char *s;
+
+	if (type)
+		json_object_set_new(b, "schemaType", json_string(type));
+	s = json_dumps(b, JSON_COMPACT);
+	json_decref(b);
+	return s;
+}
+
+static void reg(const char *subject, const char *text, const char *type, const char *want)
+{
+	char path[256], *body = schema_body(text, type);
+
+	snprintf(path, sizeof(path), "/subjects/%s/versions", subject);
+	expect("POST", path, body, 200, want);
+	free(body);
+}
+
+static char *domain_token(const char *domain)
+{
+	struct hs_response r;
+	char path[128], *tok;
+	struct hs_request rq = {.method = "POST", .path = path, .body = "{\"name\":\"ci\"}"};
+	json_t *j;
+
+	snprintf(path, sizeof(path), "/domains/%s/tokens", domain);
+	rq.token = srv.admin;
+	hs_do(&srv, &rq, &r);
+	ck_assert_msg(r.status == 201, "token: %ld %s", r.status, r.body);
+	j = hs_json(&r);
+	tok = strdup(json_string_value(json_object_get(j, "token")));
+	json_decref(j);
+	hs_response_release(&r);
+	return tok;
+}
+
+/* A native PUT/POST with the admin token; status must be want. */
+static void native(const char *method, const char *path, const char *body, long want)
+{
+	struct hs_response r;
+	struct hs_request rq = {.method = method, .path = path, .token = srv.admin, .body = body};
+
+	hs_do(&srv, &rq, &r);
+	ck_assert_msg(r.status == want, "%s %s: %ld %s", method, path, r.status, r.body);
+	hs_response_release(&r);
+}
+
+/* Tests ----------------------------------------------------------------------------------- */
+
+START_TEST(test_register_and_read)
+{
+	char *body = schema_body(USER_V1, NULL);
+
+	expect("GET", "/subjects", NULL, 200, "[]");
+	reg("orders-value", USER_V1, NULL, "{\"id\":1}");
+	/* idempotent, and the same id under another subject: ids are global */
+	reg("orders-value", USER_V1, NULL, "{\"id\":1}");
+	reg("payments-value", USER_V1, NULL, "{\"id\":1}");
+	reg("orders-value", USER_V2, NULL, "{\"id\":2}");
+	expect("GET", "/subjects", NULL, 200, "[\"orders-value\",\"payments-value\"]");
+	expect("GET", "/subjects?subjectPrefix=pay", NULL, 200, "[\"payments-value\"]");
+	expect("GET", "/subjects/orders-value/versions", NULL, 200, "[1,2]");
+	expect("GET", "/subjects/orders-value/versions/1", NULL, 200,
+	       "{\"subject\":\"orders-value\",\"version\":1,\"id\":1,\"schema\":"
+	       "\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"User\\\",\\\"fields\\\":"
+	       "[{\\\"name\\\":\\\"id\\\",\\\"type\\\":\\\"long\\\"}]}\"}");
+	expect("GET", "/subjects/orders-value/versions/latest/schema", NULL, 200, USER_V2);
+	expect("GET", "/subjects/orders-value/versions/-1/schema", NULL, 200, USER_V2);
+	expect("GET", "/subjects/orders-value/versions/1/schema", NULL, 200, USER_V1);
+	expect("GET", "/schemas/ids/1/schema", NULL, 200, USER_V1);
+	expect("GET", "/schemas/ids/2", NULL, 200,
+	       "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"User\\\","
+	       "\\\"fields\\\":[{\\\"name\\\":\\\"id\\\",\\\"type\\\":\\\"long\\\"},"
+	       "{\\\"name\\\":\\\"email\\\",\\\"type\\\":[\\\"null\\\",\\\"string\\\"],"
+	       "\\\"default\\\":null}]}\"}");
+	expect("GET", "/schemas/ids/1/subjects", NULL, 200,
+	       "[\"orders-value\",\"payments-value\"]");
+	expect("GET", "/schemas/ids/1/versions", NULL, 200,
+	       "[{\"subject\":\"orders-value\",\"version\":1},"
+	       "{\"subject\":\"payments-value\",\"version\":1}]");
+	expect("GET", "/schemas/types", NULL, 200, "[\"JSON\",\"PROTOBUF\",\"AVRO\"]");
+	/* lookup */
+	expect("POST", "/subjects/payments-value", body, 200, NULL);
+	free(body);
+	body = schema_body(USER_V2, NULL);
+	expect("POST", "/subjects/payments-value", body, 404,
+	       "{\"error_code\":40403,\"message\":\"Schema not found\"}");
+	expect("POST", "/subjects/nobody-value", body, 404,
+	       "{\"error_code\":40401,\"message\":\"Subject 'nobody-value' not found.\"}");
+	free(body);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+	char *body = schema_body(USER_V1, NULL);
+
+	expect("GET", "/subjects/nobody-value/versions", NULL, 404,
+	       "{\"error_code\":40401,\"message\":\"Subject 'nobody-value' not found.\"}");
+	reg("orders-value", USER_V1, NULL, "{\"id\":1}");
+	expect("GET", "/subjects/orders-value/versions/7", NULL, 404,
+	       "{\"error_code\":40402,\"message\":\"Version 7 not found.\"}");
+	expect("GET", "/subjects/orders-value/versions/0", NULL, 422,
+	       "{\"error_code\":42202,\"message\":\"The specified version '0' is not a valid "
+	       "version id. Allowed values are between [1, 2^31-1] and the string "
+	       "\\\"latest\\\"\"}");
+	expect("GET", "/schemas/ids/99", NULL, 404,
+	       "{\"error_code\":40403,\"message\":\"Schema 99 not found\"}");
+	expect("POST", "/subjects/orders-value/versions", "{\"schema\":\"{\\\"type\\\":\"}", 422,
+	       NULL);
+	expect("POST", "/subjects/orders-value/versions",
+	       "{\"schema\":\"{\\\"type\\\":\\\"record\\\"}\"}", 422, NULL);
+	expect("POST", "/subjects/orders-value/versions",
+	       "{\"schema\":\"{}\",\"schemaType\":"
+	       "\"XML\"}",
+	       422, "{\"error_code\":42201,\"message\":\"Invalid schema type XML\"}");
+	expect("PUT", "/config/orders-value", "{\"compatibility\":\"SIDEWAYS\"}", 422,
+	       "{\"error_code\":42203,\"message\":\"Invalid compatibility level. Valid values are "
+	       "none, backward, forward, full, backward_transitive, forward_transitive, and "
+	       "full_transitive\"}");
+	expect("PUT", "/config", "{\"compatibility\":\"SIDEWAYS\"}", 422, NULL);
+	expect("PUT", "/mode", "{\"mode\":\"WRITEONLY\"}", 422,
+	       "{\"error_code\":42204,\"message\":\"Invalid mode. Valid values are READWRITE, "
+	       "READONLY, IMPORT\"}");
+	free(body);
+	body = schema_body(USER_BAD, NULL);
+	expect("POST", "/subjects/orders-value/versions", body, 409,
+	       "{\"error_code\":409,\"message\":\"Schema being registered is incompatible with an "
+	       "earlier schema for subject \\\"orders-value\\\", details: "
+	       "[\\\"avro.field-added-without-default: field 'n' added without a default\\\"]\"}");
+	free(body);
+	/* the dispatcher's own answers in Confluent's shape */
+	{
+		struct hs_response r;
+
+		ck_assert_int_eq(send_req("POST", "/subjects/orders-value/versions", NULL,
+		                          "{\"schema\":\"\\\"int\\\"\"}", &r),
+		                 401);
+		ck_assert_ptr_nonnull(strstr(r.body, "\"error_code\":40101"));
+		hs_response_release(&r);
+		ck_assert_int_eq(send_req("POST", "/subjects/orders-value/versions",
+		                          "Basic eDpub3RhdG9rZW4=", "{\"schema\":\"\\\"int\\\"\"}",
+		                          &r),
+		                 401);
+		ck_assert_ptr_nonnull(strstr(r.body, "\"error_code\":40101"));
+		hs_response_release(&r);
+	}
+}
+END_TEST
+
+START_TEST(test_compatibility)
+{
+	char *good = schema_body(USER_V2, NULL), *bad = schema_body(USER_BAD, NULL);
+
+	/* nothing registered: compatible */
+	expect("POST", "/compatibility/subjects/orders-value/versions", good, 200,
+	       "{\"is_compatible\":true}");
+	expect("POST", "/compatibility/subjects/orders-value/versions/latest", good, 404,
+	       "{\"error_code\":40401,\"message\":\"Subject 'orders-value' not found.\"}");
+	reg("orders-value", USER_V1, NULL, "{\"id\":1}");
+	expect("POST", "/compatibility/subjects/orders-value/versions/latest", good, 200,
+	       "{\"is_compatible\":true}");
+	expect("POST", "/compatibility/subjects/orders-value/versions/1?verbose=true", bad, 200,
+	       "{\"is_compatible\":false,\"messages\":[\"avro.field-added-without-default: "
+	       "field 'n' added without a default\"]}");
+	expect("POST", "/compatibility/subjects/orders-value/versions", bad, 200,
+	       "{\"is_compatible\":false}");
+	expect("POST", "/compatibility/subjects/orders-value/versions/2", bad, 404,
+	       "{\"error_code\":40402,\"message\":\"Version 2 not found.\"}");
+	/* subject-level compatibility is the product's spec.compatibility */
+	expect("GET", "/config/orders-value", NULL, 404,
+	       "{\"error_code\":40408,\"message\":\"Subject 'orders-value' does not have "
+	       "subject-level compatibility configured\"}");
+	expect("GET", "/config/orders-value?defaultToGlobal=true", NULL, 200,
+	       "{\"compatibilityLevel\":\"BACKWARD\"}");
+	expect("PUT", "/config/orders-value", "{\"compatibility\":\"NONE\"}", 200,
+	       "{\"compatibility\":\"NONE\"}");
+	expect("GET", "/config/orders-value", NULL, 200, "{\"compatibilityLevel\":\"NONE\"}");
+	reg("orders-value", USER_BAD, NULL, "{\"id\":2}");
+	expect("DELETE", "/config/orders-value", NULL, 200, "{\"compatibilityLevel\":\"NONE\"}");
+	expect("GET", "/config/orders-value", NULL, 404, NULL);
+	/* the registry default, shared with the native /config */
+	expect("PUT", "/config", "{\"compatibility\":\"FULL\"}", 200, NULL);
+	expect("GET", "/config", NULL, 200,
+	       "{\"compatibility\":\"FULL\",\"compatibilityLevel\":\"FULL\"}");
+	/* Confluent answers the setting it removed */
+	expect("DELETE", "/config", NULL, 200, "{\"compatibilityLevel\":\"FULL\"}");
+	expect("GET", "/config", NULL, 200,
+	       "{\"compatibility\":\"BACKWARD\",\"compatibilityLevel\":\"BACKWARD\"}");
+	/* the native API answers the default now in force */
+	native("PUT", "/config", "{\"compatibility\":\"FULL\"}", 200);
+	{
+		struct hs_response r;
+		struct hs_request rq = {.method = "DELETE", .path = "/config", .token = srv.admin};
+
+		hs_do(&srv, &rq, &r);
+		ck_assert_int_eq(r.status, 200);
+		ck_assert_str_eq(r.body,
+		                 "{\"compatibility\":\"BACKWARD\",\"compatibilityLevel\":"
+		                 "\"BACKWARD\"}");
+		hs_response_release(&r);
+	}
+	free(good);
+	free(bad);
+}
+END_TEST
+
+START_TEST(test_modes)
+{
+	char *body = schema_body(USER_V1, NULL);
+
+	expect("GET", "/mode", NULL, 200, "{\"mode\":\"READWRITE\"}");
+	expect("GET", "/mode/orders-value", NULL, 404,
+	       "{\"error_code\":40409,\"message\":\"Subject 'orders-value' does not have "
+	       "subject-level mode configured\"}");
+	expect("PUT", "/mode/orders-value", "{\"mode\":\"READONLY\"}", 200,
+	       "{\"mode\":\"READONLY\"}");
+	expect("GET", "/mode/orders-value", NULL, 200, "{\"mode\":\"READONLY\"}");
+	expect("POST", "/subjects/orders-value/versions", body, 422,
+	       "{\"error_code\":42205,\"message\":\"Subject 'orders-value' is in read-only "
+	       "mode\"}");
+	reg("other-value", USER_V1, NULL, "{\"id\":1}");
+	expect("PUT", "/mode", "{\"mode\":\"READONLY\"}", 200, "{\"mode\":\"READONLY\"}");
+	expect("POST", "/subjects/other-value/versions", body, 422, NULL);
+	expect("GET", "/mode/other-value?defaultToGlobal=true", NULL, 200,
+	       "{\"mode\":\"READONLY\"}");
+	expect("PUT", "/mode", "{\"mode\":\"IMPORT\"}", 200, "{\"mode\":\"IMPORT\"}");
+	/* IMPORT takes schemas as they come */
+	reg("other-value", USER_BAD, NULL, "{\"id\":2}");
+	free(body);
+}
+END_TEST
+
+START_TEST(test_deletes)
+{
+	reg("orders-value", USER_V1, NULL, "{\"id\":1}");
+	reg("orders-value", USER_V2, NULL, "{\"id\":2}");
+	expect("DELETE", "/subjects/orders-value/versions/1?permanent=true", NULL, 404,
+	       "{\"error_code\":40407,\"message\":\"Subject 'orders-value' Version 1 was not "
+	       "deleted first before being permanently deleted\"}");
+	expect("DELETE", "/subjects/orders-value/versions/1", NULL, 200, "1");
+	expect("DELETE", "/subjects/orders-value/versions/1", NULL, 404,
+	       "{\"error_code\":40406,\"message\":\"Subject 'orders-value' Version 1 was soft "
+	       "deleted. Set permanent=true to delete permanently\"}");
+	expect("GET", "/subjects/orders-value/versions", NULL, 200, "[2]");
+	expect("GET", "/subjects/orders-value/versions?deleted=true", NULL, 200, "[1,2]");
+	expect("GET", "/subjects/orders-value/versions/1", NULL, 404, NULL);
+	expect("DELETE", "/subjects/orders-value?permanent=true", NULL, 404,
+	       "{\"error_code\":40405,\"message\":\"Subject 'orders-value' was not deleted first "
+	       "before being permanently deleted\"}");
+	expect("DELETE", "/subjects/orders-value", NULL, 200, "[2]");
+	expect("DELETE", "/subjects/orders-value", NULL, 404,
+	       "{\"error_code\":40404,\"message\":\"Subject 'orders-value' was soft deleted. Set "
+	       "permanent=true to delete permanently\"}");
+	expect("GET", "/subjects", NULL, 200, "[]");
+	expect("GET", "/subjects?deleted=true", NULL, 200, "[\"orders-value\"]");
+	/* the native API still serves soft-deleted versions */
+	native("GET", "/domains/unclaimed/products/orders-value/versions/1", NULL, 200);
+	expect("DELETE", "/subjects/orders-value?permanent=true", NULL, 200, "[1,2]");
+	native("GET", "/domains/unclaimed/products/orders-value/versions/1", NULL, 404);
+	/* a version that was not soft-deleted stays immutable in the database too */
+	reg("orders-value", USER_V1, NULL, "{\"id\":1}");
+	{
+		char *out = hs_sqlite(&srv, "DELETE FROM versions;");
+		char *n = hs_sqlite(&srv, "SELECT count(*) FROM versions;");
+
+		ck_assert_ptr_nonnull(n);
+		ck_assert_str_eq(n, "1\n");
+		free(out);
+		free(n);
+	}
+}
+END_TEST
+
+/* an evolution of USER_V1 that USER_V2 refuses: email's type is no longer a string */
+#define USER_INT                                                                                   \
+	"{\"type\":\"record\",\"name\":\"User\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},"  \
+	"{\"name\":\"email\",\"type\":\"int\",\"default\":0}]}"
+
+/* Confluent's semantics of soft-deleted and permanently deleted versions. */
+START_TEST(test_deleted_versions)
+{
+	char *x = schema_body(USER_INT, NULL), *v2 = schema_body(USER_V2, NULL);
+
+	/* soft-deleted versions are not compared */
+	reg("b-value", USER_V1, NULL, "{\"id\":1}");
+	reg("b-value", USER_V2, NULL, "{\"id\":2}");
+	expect("POST", "/compatibility/subjects/b-value/versions", x, 200,
+	       "{\"is_compatible\":false}");
+	expect("POST", "/subjects/b-value/versions", x, 409, NULL);
+	expect("DELETE", "/subjects/b-value/versions/2", NULL, 200, "2");
+	expect("POST", "/compatibility/subjects/b-value/versions", x, 200,
+	       "{\"is_compatible\":true}");
+	/* ... and the native API still compares them */
+	{
+		struct hs_response r;
+		struct hs_request rq = {
+		    .method = "POST",
+		    .path = "/domains/unclaimed/products/b-value/compatibility-checks",
+		    .token = srv.admin,
+		    .body = "{\"format\":\"avro\",\"contract\":" USER_INT "}"};
+
+		hs_do(&srv, &rq, &r);
+		ck_assert_int_eq(r.status, 200);
+		ck_assert_msg(strstr(r.body, "\"compatible\":false") &&
+		                  strstr(r.body, "\"against\":[2]"),
+		              "native check: %s", r.body);
+		hs_response_release(&r);
+	}
+	reg("b-value", USER_INT, NULL, "{\"id\":3}");
+	expect("GET", "/subjects/b-value/versions", NULL, 200, "[1,3]");
+
+	/* a soft-deleted schema registered again is a new version, with its same id */
+	reg("a-value", USER_V1, NULL, "{\"id\":1}");
+	reg("a-value", USER_V2, NULL, "{\"id\":2}");
+	/* lookups are cached by their body, and a write makes them current again */
+	expect("POST", "/subjects/a-value", v2, 200, NULL);
+	expect("POST", "/subjects/a-value", v2, 200, NULL);
+	expect("DELETE", "/subjects/a-value/versions/2", NULL, 200, "2");
+	expect("POST", "/subjects/a-value", v2, 404,
+	       "{\"error_code\":40403,\"message\":\"Schema not found\"}");
+	reg("a-value", USER_V2, NULL, "{\"id\":2}");
+	expect("GET", "/subjects/a-value/versions", NULL, 200, "[1,3]");
+	expect("GET", "/subjects/a-value/versions?deleted=true", NULL, 200, "[1,2,3]");
+	expect("POST", "/subjects/a-value", v2, 200,
+	       "{\"subject\":\"a-value\",\"version\":3,\"id\":2,\"schema\":"
+	       "\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"User\\\",\\\"fields\\\":"
+	       "[{\\\"name\\\":\\\"id\\\",\\\"type\\\":\\\"long\\\"},{\\\"name\\\":\\\"email\\\","
+	       "\\\"type\\\":[\\\"null\\\",\\\"string\\\"],\\\"default\\\":null}]}\"}");
+	/* idempotent from now on, through both APIs */
+	reg("a-value", USER_V2, NULL, "{\"id\":2}");
+	expect("GET", "/subjects/a-value/versions", NULL, 200, "[1,3]");
+	native("GET", "/domains/unclaimed/products/a-value/versions/2", NULL, 200);
+	native("POST", "/domains/unclaimed/products/a-value/versions",
+	       "{\"format\":\"avro\",\"contract\":" USER_V2 "}", 200);
+	expect("GET", "/schemas/ids/2/versions", NULL, 200,
+	       "[{\"subject\":\"a-value\",\"version\":3}]");
+	expect("GET", "/schemas/ids/2/versions?deleted=true", NULL, 200,
+	       "[{\"subject\":\"a-value\",\"version\":2},{\"subject\":\"a-value\","
+	       "\"version\":3},{\"subject\":\"b-value\",\"version\":2}]");
+
+	/* a permanently deleted latest version's number is never given again */
+	expect("DELETE", "/subjects/a-value/versions/3", NULL, 200, "3");
+	expect("DELETE", "/subjects/a-value/versions/3?permanent=true", NULL, 200, "3");
+	expect("GET", "/subjects/a-value/versions?deleted=true", NULL, 200, "[1,2]");
+	reg("a-value", USER_INT, NULL, "{\"id\":3}");
+	expect("GET", "/subjects/a-value/versions?deleted=true", NULL, 200, "[1,2,4]");
+	expect("GET", "/subjects/a-value/versions/latest", NULL, 200, NULL);
+	native("GET", "/domains/unclaimed/products/a-value/versions/4", NULL, 200);
+	native("GET", "/domains/unclaimed/products/a-value/versions/3", NULL, 404);
+	free(x);
+	free(v2);
+}
+END_TEST
+
+START_TEST(test_mode_delete_and_references)
+{
+	reg("orders-value", USER_V1, NULL, "{\"id\":1}");
+	/* references are not supported: nothing references anything */
+	expect("GET", "/subjects/orders-value/versions/1/referencedby", NULL, 200, "[]");
+	expect("GET", "/subjects/orders-value/versions/latest/referencedby", NULL, 200, "[]");
+	expect("GET", "/subjects/orders-value/versions/9/referencedby", NULL, 404,
+	       "{\"error_code\":40402,\"message\":\"Version 9 not found.\"}");
+	expect("GET", "/subjects/nobody-value/versions/1/referencedby", NULL, 404,
+	       "{\"error_code\":40401,\"message\":\"Subject 'nobody-value' not found.\"}");
+	/* DELETE /mode/{s} answers the mode it removed; the global one applies again */
+	expect("DELETE", "/mode/orders-value", NULL, 404,
+	       "{\"error_code\":40409,\"message\":\"Subject 'orders-value' does not have "
+	       "subject-level mode configured\"}");
+	expect("PUT", "/mode/orders-value", "{\"mode\":\"READONLY\"}", 200, NULL);
+	expect("DELETE", "/mode/orders-value", NULL, 200, "{\"mode\":\"READONLY\"}");
+	expect("GET", "/mode/orders-value", NULL, 404, NULL);
+	expect("GET", "/mode/orders-value?defaultToGlobal=true", NULL, 200,
+	       "{\"mode\":\"READWRITE\"}");
+	reg("orders-value", USER_V2, NULL, "{\"id\":2}");
+	/* DELETE /config/{s} answers the level it removed */
+	expect("PUT", "/config/orders-value", "{\"compatibility\":\"FULL\"}", 200, NULL);
+	expect("DELETE", "/config/orders-value", NULL, 200, "{\"compatibilityLevel\":\"FULL\"}");
+	/* without a token: refused */
+	{
+		struct hs_response r;
+
+		ck_assert_int_eq(send_req("DELETE", "/mode/orders-value", NULL, NULL, &r), 401);
+		hs_response_release(&r);
+	}
+}
+END_TEST
+
+/* The findings of GET /audit?rule=DW031, as {"products"...} text (malloc'd). */
+static char *unclaimed_findings(void)
+{
+	struct hs_response r;
+	struct hs_request rq = {.method = "GET", .path = "/audit?rule=DW031", .token = srv.admin};
+	json_t *j;
+	char *out;
+
+	hs_do(&srv, &rq, &r);
+	ck_assert_msg(r.status == 200, "audit: %ld %s", r.status, r.body);
+	j = hs_json(&r);
+	out = json_dumps(json_object_get(j, "findings"), JSON_COMPACT);
+	json_decref(j);
+	hs_response_release(&r);
+	return out;
+}
+
+/* A subject no product claims is reported by the audit (DW031) until a domain claims it. */
+START_TEST(test_unclaimed_audit)
+{
+	char *f;
+
+	reg("orders.placed-value", USER_V1, NULL, "{\"id\":1}");
+	f = unclaimed_findings();
+	ck_assert_msg(strstr(f, "\"rule\":\"DW031\"") &&
+	                  strstr(f, "\"unclaimed/orders-placed-value\"") &&
+	                  strstr(f, "claims topic 'orders.placed'"),
+	              "%s", f);
+	free(f);
+	native("PUT", "/domains/sales",
+	       "{\"apiVersion\":\"driveway/v1\",\"kind\":\"Domain\",\"metadata\":{\"name\":"
+	       "\"sales\"},\"spec\":{\"title\":\"Sales\",\"owner\":\"team-sales\"}}",
+	       201);
+	native("PUT", "/domains/sales/products/orders",
+	       "{\"apiVersion\":\"driveway/v1\",\"kind\":\"DataProduct\",\"metadata\":{\"domain\":"
+	       "\"sales\",\"name\":\"orders\",\"owner\":\"team-sales\"},\"spec\":{"
+	       "\"type\":\"topic\",\"topic\":\"orders.placed\"}}",
+	       201);
+	f = unclaimed_findings();
+	ck_assert_str_eq(f, "[]");
+	free(f);
+	/* claimed: new versions go to the domain's product */
+	reg("orders.placed-value", USER_V2, NULL, "{\"id\":2}");
+	native("GET", "/domains/sales/products/orders/versions/1", NULL, 200);
+	/* a record-name subject has no topic: reported until the landing product is deleted */
+	reg("com.acme.Customer", USER_V1, NULL, "{\"id\":1}");
+	f = unclaimed_findings();
+	ck_assert_msg(strstr(f, "\"unclaimed/com-acme-customer\"") && strstr(f, "its subject"),
+	              "%s", f);
+	free(f);
+}
+END_TEST
+
+START_TEST(test_shared_objects)
+{
+	char *tok, *auth;
+	struct hs_response r;
+	json_t *j;
+
+	native("PUT", "/domains/customer",
+	       "{\"apiVersion\":\"driveway/v1\",\"kind\":\"Domain\",\"metadata\":{\"name\":"
+	       "\"customer\"},\"spec\":{\"title\":\"Customer\",\"owner\":\"team-customer\"}}",
+	       201);
+	native("PUT", "/domains/customer/products/profile-changed",
+	       "{\"apiVersion\":\"driveway/v1\",\"kind\":\"DataProduct\",\"metadata\":{\"domain\":"
+	       "\"customer\",\"name\":\"profile-changed\",\"owner\":\"team-customer\"},\"spec\":{"
+	       "\"type\":\"topic\",\"topic\":\"customer.profile\"}}",
+	       201);
+	native("PUT", "/domains/customer/products/audit-log",
+	       "{\"apiVersion\":\"driveway/v1\",\"kind\":\"DataProduct\",\"metadata\":{\"domain\":"
+	       "\"customer\",\"name\":\"audit-log\",\"owner\":\"team-customer\"},\"spec\":{"
+	       "\"type\":\"topic\"}}",
+	       201);
+	/* registered through Confluent's API: a version of the topic product */
+	reg("customer.profile-value", USER_V1, NULL, "{\"id\":1}");
+	native("GET", "/domains/customer/products/profile-changed/versions/1", NULL, 200);
+	/* registered natively: seen through Confluent's API under <domain>.<name>-value */
+	native("POST", "/domains/customer/products/audit-log/versions",
+	       "{\"format\":\"jsonschema\",\"contract\":{\"type\":\"object\"}}", 201);
+	expect("GET", "/subjects", NULL, 200,
+	       "[\"customer.audit-log-value\",\"customer.profile-value\"]");
+	expect("GET", "/subjects/customer.audit-log-value/versions/1", NULL, 200,
+	       "{\"subject\":\"customer.audit-log-value\",\"version\":1,\"id\":2,\"schema\":"
+	       "\"{\\\"type\\\":\\\"object\\\"}\",\"schemaType\":\"JSON\"}");
+	reg("customer.audit-log-value", "{\"type\":\"object\"}", "JSON", "{\"id\":2}");
+	/* a domain token writes its own subjects only */
+	tok = domain_token("customer");
+	auth = malloc(strlen(tok) + 8);
+	snprintf(auth, strlen(tok) + 8, "Bearer %s", tok);
+	ck_assert_int_eq(send_req("POST", "/subjects/customer.profile-value/versions", auth,
+	                          "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":"
+	                          "\\\"User\\\",\\\"fields\\\":[{\\\"name\\\":\\\"id\\\","
+	                          "\\\"type\\\":\\\"string\\\"}]}\",\"schemaType\":\"AVRO\"}",
+	                          &r),
+	                 409);
+	hs_response_release(&r);
+	ck_assert_int_eq(send_req("POST", "/subjects/elsewhere-value/versions", auth,
+	                          "{\"schema\":\"\\\"int\\\"\"}", &r),
+	                 403);
+	j = hs_json(&r);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "error_code")), 40301);
+	json_decref(j);
+	hs_response_release(&r);
+	free(auth);
+	free(tok);
+}
+END_TEST
+
+START_TEST(test_prefix)
+{
+	char *body = schema_body(USER_V1, NULL);
+	struct hs_response r;
+
+	expect("POST", "/ccompat/subjects/orders-value/versions", body, 200, "{\"id\":1}");
+	expect("POST", "/ccompat/subjects/x-value/versions", body, 200, "{\"id\":1}");
+	free(body);
+	expect("GET", "/ccompat/subjects", NULL, 200, "[\"orders-value\",\"x-value\"]");
+	expect("GET", "/ccompat/schemas/ids/1/subjects", NULL, 200,
+	       "[\"orders-value\",\"x-value\"]");
+	expect("GET", "/ccompat/config", NULL, 200, NULL);
+	expect("GET", "/ccompat/nothing", NULL, 404, NULL);
+	/* the native API keeps the root */
+	ck_assert_int_eq(
+	    send_req("GET", "/domains/unclaimed/products/orders-value", NULL, NULL, &r), 200);
+	hs_response_release(&r);
+}
+END_TEST
+
+static Suite *ccompat_suite(void)
+{
+	Suite *s = suite_create("ccompat_api");
+	TCase *tc = tcase_create("root");
+	TCase *tp = tcase_create("prefix");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_register_and_read);
+	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_compatibility);
+	tcase_add_test(tc, test_modes);
+	tcase_add_test(tc, test_deletes);
+	tcase_add_test(tc, test_deleted_versions);
+	tcase_add_test(tc, test_mode_delete_and_references);
+	tcase_add_test(tc, test_unclaimed_audit);
+	tcase_add_test(tc, test_shared_objects);
+	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(tp, setup_prefix, teardown);
+	tcase_set_timeout(tp, 60);
+	tcase_add_test(tp, test_prefix);
+	suite_add_tcase(s, tp);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(ccompat_suite());
+	int failed;
+
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed != 0;
+}
