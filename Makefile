@@ -108,7 +108,8 @@ test: deps
 	@$(MAKE) --no-print-directory unit integration e2e
 
 check-asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  unit integration
 

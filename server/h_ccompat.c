@@ -387,7 +387,7 @@ static int subject_create(struct request *req, const char *subject, struct cc_su
 		if (i == 1)
 			snprintf(name, sizeof(name), "%s", base);
 		else
-			snprintf(name, sizeof(name), "%.*s-%d", 56, base, i);
+			snprintf(name, sizeof(name), "%.56s-%u", base, (unsigned)i % 1000u);
 		doc = landing_doc(domain, name, subject);
 		dw_findings_init(&f);
 		if (descriptor_validate(doc, 0, &f) != 0 || dw_findings_errors(&f)) {
