@@ -5,6 +5,7 @@
 #   make test       install missing packages, build, run every test
 #   make check-asan the unit and integration tests under AddressSanitizer + UBSan
 #   make bench      benchmarks under bench/ (not tests)
+#   make fuzz       the libFuzzer targets under fuzz/, FUZZ_SECONDS (default 60) each, with clang
 #   make lint       banned calls and line length
 #
 # Sources are found by wildcard: a new validators/*.c joins libdriveway, a new server/*.c joins
@@ -42,7 +43,8 @@ LIBDW      = $(BUILD)/libdriveway.a
 LIBSERVER  = $(BUILD)/libserver.a
 LIBCLI     = $(BUILD)/libcli.a
 
-.PHONY: all run test unit integration e2e check-asan bench lint install clean deps
+.PHONY: all run test unit integration e2e check-asan bench lint install clean deps fuzz fuzz-smoke \
+        fuzz-bin
 all: $(BUILD)/drivewayd $(BUILD)/driveway
 
 deps:
@@ -81,15 +83,48 @@ $(BUILD)/driveway: $(BUILD)/cli/main.o $(LIBCLI) $(LIBDW)
 # tests), plus Check. Integration suites drive the real binaries, so they depend on them.
 EXTRA_test_store  = $(BUILD)/server/store.o
 EXTRA_test_router = $(LIBSERVER)
+# the authorization matrix walks the server's route table
+EXTRA_test_authz  = $(LIBSERVER)
 
 .SECONDEXPANSION:
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $$(EXTRA_$$*) $(LIBDW)
 	@mkdir -p $(@D)
 	$(CC) $(SAN) -o $@ $^ $(SERVER_LIBS) $(CHECK_LIBS) $(LDFLAGS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/integration/%.o $(LIBDW) $(BUILD)/drivewayd $(BUILD)/driveway
+$(BUILD)/tests/%: $(BUILD)/tests/integration/%.o $$(EXTRA_$$*) $(LIBDW) $(BUILD)/drivewayd \
+    $(BUILD)/driveway
 	@mkdir -p $(@D)
-	$(CC) $(SAN) -o $@ $(filter %.o %.a,$^) $(CLI_LIBS) $(CHECK_LIBS) $(LDFLAGS)
+	$(CC) $(SAN) -o $@ $(filter %.o %.a,$^) $(if $(EXTRA_$*),$(SERVER_LIBS)) $(CLI_LIBS) \
+	  $(CHECK_LIBS) $(LDFLAGS)
+
+# libFuzzer targets (fuzz/fuzz_*.c, see docs/operations.md): built with clang into build-fuzz/
+# (objects with fuzzer-no-link, targets linked with -fsanitize=fuzzer), run by fuzz/run.sh.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_SAN      = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer
+FUZZ_SRC      = $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN      = $(FUZZ_SRC:fuzz/%.c=$(BUILD)/fuzz/bin/%)
+# clang's -Wformat-nonliteral also flags va_list pass-throughs that gcc accepts: off here only.
+FUZZ_MAKE     = $(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) OPT="-O1 -g" \
+                SAN="$(FUZZ_SAN)" CFLAGS="-Wno-format-nonliteral"
+EXTRA_fuzz_http = $(LIBSERVER)
+
+$(BUILD)/fuzz/bin/%: $(BUILD)/fuzz/%.o $$(EXTRA_$$*) $(LIBDW)
+	@mkdir -p $(@D)
+	$(CC) $(SAN) -fsanitize=fuzzer -o $@ $^ $(SERVER_LIBS) $(LDFLAGS)
+
+fuzz-bin: $(FUZZ_BIN)
+
+# Each target FUZZ_SECONDS on a copy of its corpus; fails on any crash.
+fuzz: deps
+	@$(FUZZ_MAKE) fuzz-bin
+	@FUZZ_BUILD=build-fuzz fuzz/run.sh fuzz $(FUZZ_SECONDS)
+
+# Replays every corpus and regression input once through its target (no new fuzzing).
+fuzz-smoke:
+	@$(FUZZ_MAKE) fuzz-bin
+	@FUZZ_BUILD=build-fuzz fuzz/run.sh smoke
 
 run: deps all
 	@scripts/run.sh
@@ -105,7 +140,7 @@ e2e: all
 
 test: deps
 	@$(MAKE) --no-print-directory lint
-	@$(MAKE) --no-print-directory unit integration e2e
+	@$(MAKE) --no-print-directory unit integration e2e fuzz-smoke
 
 check-asan: deps
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
@@ -118,6 +153,7 @@ bench: deps all
 	@bench/diff.sh
 	@bench/audit.sh
 	@bench/ccompat.sh
+	@bench/load.sh
 
 lint:
 	@scripts/lint.sh
@@ -127,6 +163,6 @@ install: all
 	install -m 0755 $(BUILD)/drivewayd $(BUILD)/driveway $(DESTDIR)/usr/local/bin/
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -44,6 +44,8 @@ struct cli {
 	const char *token;       /* --token or DRIVEWAY_TOKEN; NULL when neither was given */
 	const char *token_file;  /* read when token is NULL and the server is first used */
 	int token_file_explicit; /* DRIVEWAY_TOKEN_FILE was set: unreadable is an error */
+	const char *cacert;      /* --cacert or DRIVEWAY_CACERT: the CAs https servers are checked
+	                            against instead of the system's; NULL for the system's */
 	enum cli_output output;
 	struct client *client;
 };
@@ -135,6 +137,7 @@ int cmd_token(struct cli *cli, int argc, char **argv);
 int cmd_audit(struct cli *cli, int argc, char **argv);
 int cmd_advise(struct cli *cli, int argc, char **argv);
 int cmd_graph(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -19,6 +19,7 @@ struct client {
 	char *server; /* without a trailing slash */
 	char *auth;   /* "Authorization: Bearer ..." or NULL */
 	char *agent;
+	char *cacert; /* CA file for https, or NULL for the system's */
 };
 
 /* What the callbacks fill while a request runs. */
@@ -75,7 +76,21 @@ void client_free(struct client *c)
 		free(c->auth);
 	}
 	free(c->agent);
+	free(c->cacert);
 	free(c);
+}
+
+void client_set_cacert(struct client *c, const char *file)
+{
+	free(c->cacert);
+	c->cacert = file ? xstrdup(file) : NULL;
+}
+
+/* 1 for the transfer errors that say the server's certificate could not be trusted. */
+static int tls_trust_error(CURLcode rc)
+{
+	return rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+	       rc == CURLE_SSL_ISSUER_ERROR || rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH;
 }
 
 const char *client_server(const struct client *c)
@@ -184,6 +199,11 @@ int client_request(struct client *c, const char *method, const char *path, const
 	curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(c->curl, CURLOPT_LOW_SPEED_TIME, 60L);
 	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, errbuf);
+	/* libcurl's defaults, said out loud: the peer and its name are always verified. */
+	curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (c->cacert)
+		curl_easy_setopt(c->curl, CURLOPT_CAINFO, c->cacert);
 	curl_easy_setopt(c->curl, CURLOPT_USERAGENT, c->agent);
 	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &t);
@@ -231,6 +251,11 @@ int client_request(struct client *c, const char *method, const char *path, const
 		                              : curl_easy_strerror(rc);
 		strbuf_release(&t.body);
 		client_response_release(resp);
+		if (tls_trust_error(rc))
+			return dw_error_set(
+			    err, DW_UNAVAILABLE, "cannot verify the TLS certificate of %s: %s%s",
+			    c->server, why,
+			    c->cacert ? "" : " (give its CA with --cacert or DRIVEWAY_CACERT)");
 		return dw_error_set(err, DW_UNAVAILABLE, "registry unreachable at %s: %s",
 		                    c->server, why);
 	}

@@ -38,6 +38,13 @@ struct client_response {
  * Authorization header is sent). Returns NULL when server is not an http(s) URL. */
 struct client *client_new(const char *server, const char *token);
 void client_free(struct client *c);
+/*
+ * Verifies https servers against the CA certificates of the PEM file (copied name) instead of
+ * the system's. Verification of the certificate and of the host name is never turned off: a
+ * server that fails it is unreachable (DW_UNAVAILABLE, "cannot verify the TLS certificate of
+ * URL: reason").
+ */
+void client_set_cacert(struct client *c, const char *file);
 /* The server's base URL as given (borrowed). */
 const char *client_server(const struct client *c);
 

@@ -56,6 +56,8 @@ struct client *cli_client(struct cli *cli)
 			        cli->server);
 			exit(dw_code_exit(DW_INTERNAL));
 		}
+		if (cli->cacert)
+			client_set_cacert(cli->client, cli->cacert);
 	}
 	return cli->client;
 }

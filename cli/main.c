@@ -2,6 +2,7 @@
  * driveway: the registry's command-line client. The command table below is the only list of
  * commands: dispatch, `driveway help`, `driveway help CMD` and `driveway CMD --help` all read it.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,8 @@
 #define DEFAULT_TOKEN_FILE "./driveway.db.admin-token"
 
 static const char main_usage[] =
-    "usage: driveway [--server URL] [--token TOKEN] [--output table|json] COMMAND [ARGS]\n";
+    "usage: driveway [--server URL] [--token TOKEN] [--cacert FILE] [--output table|json]\n"
+    "                COMMAND [ARGS]\n";
 
 static const struct cli_command commands[] = {
     {"validate", cmd_validate, "check descriptor files and their contracts offline",
@@ -171,6 +173,15 @@ static const struct cli_command commands[] = {
      "red), products and flows with audit findings marked. --domain keeps that domain and\n"
      "its neighbours. From the registry (GET /graph.dot or /graph.svg); with --offline from\n"
      "descriptor files, DOT only (render it with 'dot -Tsvg').\n"},
+    {"export", cmd_export, "write the registry out as descriptor files (GitOps)",
+     "usage: driveway export DIR\n"
+     "\n"
+     "Writes every domain and live product as descriptor files under DIR (created, or empty):\n"
+     "DIR/<domain>/domain.yaml, DIR/<domain>/<product>.yaml and, for a product with versions,\n"
+     "its latest contract beside it (<product>.openapi.json, .avsc, .schema.json, .odcs.json\n"
+     "or .proto), which spec.contract.path names. The files hold JSON (which is YAML too).\n"
+     "'driveway register DIR' on an empty registry re-creates the domains, the products and\n"
+     "their latest contracts; earlier versions are not exported.\n"},
     {"help", cmd_help, "show help for driveway or a command", "usage: driveway help [COMMAND]\n"},
 };
 
@@ -195,6 +206,8 @@ static void print_overview(FILE *out)
 	    "  --server URL     the registry (DRIVEWAY_URL, default " DEFAULT_SERVER ")\n"
 	    "  --token TOKEN    bearer token for writes (DRIVEWAY_TOKEN, else the contents of\n"
 	    "                   DRIVEWAY_TOKEN_FILE, default " DEFAULT_TOKEN_FILE ")\n"
+	    "  --cacert FILE    verify https registries against the CA certificates (PEM) in\n"
+	    "                   FILE instead of the system's (DRIVEWAY_CACERT)\n"
 	    "  --output FORMAT  table (default; also 'text') or json; diff and check also take\n"
 	    "                   markdown and github through their own --output\n"
 	    "  --version        print the version\n"
@@ -259,6 +272,20 @@ static int global_opt(const char *name, int argc, char **argv, int *i, const cha
 	return 1;
 }
 
+/* 1 when the --cacert file can be read; else prints why. */
+static int cacert_readable(const char *path)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		fprintf(stderr, "error: cannot read CA certificate file '%s': %s\n", path,
+		        strerror(errno));
+		return 0;
+	}
+	fclose(f);
+	return 1;
+}
+
 static int is_http_url(const char *s)
 {
 	return (strncmp(s, "http://", 7) == 0 && s[7]) || (strncmp(s, "https://", 8) == 0 && s[8]);
@@ -279,13 +306,17 @@ int main(int argc, char **argv)
 	env = getenv("DRIVEWAY_TOKEN_FILE");
 	cli.token_file_explicit = env && env[0];
 	cli.token_file = cli.token_file_explicit ? env : DEFAULT_TOKEN_FILE;
+	env = getenv("DRIVEWAY_CACERT");
+	cli.cacert = env && env[0] ? env : NULL;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const struct {
 			const char *name;
 			const char **slot;
-		} opts[] = {
-		    {"--server", &cli.server}, {"--token", &cli.token}, {"--output", &output}};
+		} opts[] = {{"--server", &cli.server},
+		            {"--token", &cli.token},
+		            {"--output", &output},
+		            {"--cacert", &cli.cacert}};
 		int m = 0;
 		if (strcmp(argv[i], "--version") == 0) {
 			printf("driveway %s\n", DRIVEWAY_VERSION);
@@ -313,6 +344,8 @@ int main(int argc, char **argv)
 		        cli.server);
 		return dw_code_exit(DW_USAGE);
 	}
+	if (cli.cacert && !cacert_readable(cli.cacert))
+		return dw_code_exit(DW_USAGE);
 	if (i >= argc) {
 		fputs(main_usage, stderr);
 		fputs("(see 'driveway help')\n", stderr);

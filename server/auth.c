@@ -1,10 +1,13 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "server/auth.h"
@@ -167,6 +170,123 @@ int auth_authenticate(struct store *st, const char *authorization, struct princi
 	return 0;
 }
 
+/* Failed authentications per client address (see auth.h) ------------------------------------ */
+
+#define FAIL_PROBES 8 /* slots an address may live in: its hash's and the next ones */
+
+struct fail_slot {
+	char addr[48]; /* "" when free */
+	long long start; /* monotonic seconds of the window's first failure */
+	unsigned count;
+};
+
+static struct fail_slot fail_table[AUTH_FAIL_SLOTS];
+static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static long long mono_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec;
+}
+
+static size_t fail_hash(const char *addr)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (const char *p = addr; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h % AUTH_FAIL_SLOTS;
+}
+
+/* The slot of addr, or NULL; under fail_lock. */
+static struct fail_slot *fail_find(const char *addr)
+{
+	size_t h = fail_hash(addr);
+
+	for (size_t i = 0; i < FAIL_PROBES; i++) {
+		struct fail_slot *s = &fail_table[(h + i) % AUTH_FAIL_SLOTS];
+		if (!strcmp(s->addr, addr))
+			return s;
+	}
+	return NULL;
+}
+
+/* 1 when the route needs a token (as auth_check decides). */
+static int needs_token(const struct request *req)
+{
+	unsigned flags = req->match.route->flags;
+
+	return (flags & (ROUTE_WRITE | ROUTE_ADMIN)) ||
+	       (req->srv->read_auth && !(flags & ROUTE_PUBLIC));
+}
+
+int auth_throttled(const struct request *req, unsigned *retry_after)
+{
+	unsigned limit = req->srv->auth_fail_limit, window = req->srv->auth_fail_window;
+	char addr[48];
+	struct fail_slot *s;
+	long long now;
+	int rc = 0;
+
+	if (!limit || !req->match.route || !needs_token(req))
+		return 0;
+	request_client_address(req, addr, sizeof(addr));
+	if (!addr[0])
+		return 0;
+	now = mono_seconds();
+	pthread_mutex_lock(&fail_lock);
+	s = fail_find(addr);
+	if (s && now - s->start < (long long)window && s->count >= limit) {
+		*retry_after = (unsigned)(s->start + window - now);
+		rc = 1;
+	}
+	pthread_mutex_unlock(&fail_lock);
+	return rc;
+}
+
+/* Counts one failed authentication of req's client address. */
+static void fail_record(const struct request *req)
+{
+	unsigned window = req->srv->auth_fail_window;
+	char addr[48];
+	struct fail_slot *s;
+	long long now;
+
+	if (!req->srv->auth_fail_limit)
+		return;
+	request_client_address(req, addr, sizeof(addr));
+	if (!addr[0])
+		return;
+	now = mono_seconds();
+	pthread_mutex_lock(&fail_lock);
+	s = fail_find(addr);
+	if (!s) {
+		/* a free slot, else one whose window is over, else the oldest window */
+		size_t h = fail_hash(addr);
+
+		for (size_t i = 0; i < FAIL_PROBES; i++) {
+			struct fail_slot *t = &fail_table[(h + i) % AUTH_FAIL_SLOTS];
+			if (!t->addr[0] || now - t->start >= (long long)window) {
+				s = t;
+				break;
+			}
+			if (!s || t->start < s->start)
+				s = t;
+		}
+		snprintf(s->addr, sizeof(s->addr), "%s", addr);
+		s->count = 0;
+		s->start = now;
+	} else if (now - s->start >= (long long)window) {
+		s->count = 0;
+		s->start = now;
+	}
+	if (s->count < UINT32_MAX)
+		s->count++;
+	pthread_mutex_unlock(&fail_lock);
+}
+
 int auth_check(struct request *req, struct dw_error *err)
 {
 	unsigned flags = req->match.route->flags;
@@ -178,6 +298,8 @@ int auth_check(struct request *req, struct dw_error *err)
 		return 0;
 	rc = auth_authenticate(req->srv->store, request_header(req, "Authorization"), &req->who,
 	                       err);
+	if (rc == DW_UNAUTHORIZED && request_header(req, "Authorization"))
+		fail_record(req);
 	if (rc)
 		return rc;
 	if (req->who.kind == PRINCIPAL_ADMIN)

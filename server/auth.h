@@ -43,6 +43,22 @@ int auth_authenticate(struct store *st, const char *authorization, struct princi
 /* Applies the rules above to req (its route and parameters), filling req->who. */
 int auth_check(struct request *req, struct dw_error *err);
 
+/*
+ * Failed authentications are limited per client address: after srv->auth_fail_limit failures
+ * (a presented credential that is malformed, unknown, revoked or expired; a missing one is
+ * not an attempt) within srv->auth_fail_window seconds, every request from that address that
+ * needs a token is refused with 429 until the window (which starts at the address's first
+ * failure) ends, whatever token it carries. Valid tokens from other addresses are not
+ * affected. The failures are counted in one fixed table (AUTH_FAIL_SLOTS addresses, shared by
+ * all worker threads under a mutex): memory stays bounded whatever the number of addresses,
+ * an address pushed out of a full table by others starts again from zero.
+ */
+#define AUTH_FAIL_SLOTS 4096
+
+/* 1 when req needs a token and its client address has used up its failures: *retry_after is
+ * then the seconds left in the window (>= 1). 0 otherwise (and always when the limit is 0). */
+int auth_throttled(const struct request *req, unsigned *retry_after);
+
 /* 0 when req's token may write domain (the admin's, or one scoped to it), else DW_FORBIDDEN. */
 int auth_may_write(const struct request *req, const char *domain, struct dw_error *err);
 

@@ -12,7 +12,13 @@ void config_usage(FILE *out)
 {
 	fputs("usage: drivewayd [--db PATH] [--listen HOST:PORT] [--port-file FILE] [--threads N]\n"
 	      "                 [--read-auth] [--audit-config FILE] [--ccompat-prefix PATH]\n"
-	      "                 [--ccompat-landing-domain DOMAIN] [--quiet] [--help]\n"
+	      "                 [--ccompat-landing-domain DOMAIN]\n"
+	      "                 [--tls-cert FILE --tls-key FILE]\n"
+	      "                 [--connection-timeout SECONDS] [--per-ip-connections N]\n"
+	      "                 [--auth-fail-limit N] [--auth-fail-window SECONDS]\n"
+	      "                 [--read-only] [--quiet] [--help]\n"
+	      "       drivewayd backup [--db PATH] FILE\n"
+	      "       drivewayd restore [--db PATH] [--force] FILE\n"
 	      "\n"
 	      "The driveway registry server.\n"
 	      "\n"
@@ -31,6 +37,20 @@ void config_usage(FILE *out)
 	      "  --ccompat-landing-domain DOMAIN  domain where subjects no product claims are\n"
 	      "                     registered (env DRIVEWAY_CCOMPAT_LANDING_DOMAIN, default\n"
 	      "                     unclaimed)\n"
+	      "  --tls-cert FILE    serve HTTPS with this PEM certificate, then any intermediate\n"
+	      "                     CA certificates (env DRIVEWAY_TLS_CERT)\n"
+	      "  --tls-key FILE     the certificate's PEM private key (env DRIVEWAY_TLS_KEY)\n"
+	      "  --connection-timeout SECONDS  close a connection idle or stalled that long\n"
+	      "                     (env DRIVEWAY_CONNECTION_TIMEOUT, default 30, 1..3600)\n"
+	      "  --per-ip-connections N  connections at once from one client address\n"
+	      "                     (env DRIVEWAY_PER_IP_CONNECTIONS, default 256, 1..65535)\n"
+	      "  --auth-fail-limit N  failed authentications one client address may make per\n"
+	      "                     window before it gets 429 (env DRIVEWAY_AUTH_FAIL_LIMIT,\n"
+	      "                     default 10; 0 turns the limit off)\n"
+	      "  --auth-fail-window SECONDS  that window (env DRIVEWAY_AUTH_FAIL_WINDOW,\n"
+	      "                     default 60, 1..86400)\n"
+	      "  --read-only        refuse every write (503) while serving reads, e.g. during a\n"
+	      "                     migration (PUT /mode sets the same per registry at run time)\n"
 	      "  --quiet            do not log one line per request on stderr\n"
 	      "  --help             show this help\n"
 	      "\n"
@@ -94,6 +114,39 @@ static void set_str(char **dst, const char *v)
 	*dst = xstrdup(v);
 }
 
+/* A whole number setting in min..max from the flag or variable named from (for the message);
+ * v NULL or empty keeps *out. */
+static int uint_setting(const char *v, const char *from, unsigned long min, unsigned long max,
+                        unsigned *out, struct dw_error *err)
+{
+	unsigned long n;
+
+	if (!v || !*v)
+		return 0;
+	if (parse_uint(v, max, &n) || n < min)
+		return dw_error_set(err, DW_USAGE, "invalid %s '%s' (expected %lu to %lu)", from, v,
+		                    min, max);
+	*out = (unsigned)n;
+	return 0;
+}
+
+/* HTTPS takes both files; an empty value is unset. */
+static int tls_settings(struct config *cfg, const char *cert, const char *key,
+                        struct dw_error *err)
+{
+	int has_cert = cert && *cert, has_key = key && *key;
+
+	if (has_cert != has_key)
+		return dw_error_set(err, DW_USAGE, "%s needs %s too (HTTPS takes both files)",
+		                    has_cert ? "--tls-cert" : "--tls-key",
+		                    has_cert ? "--tls-key" : "--tls-cert");
+	if (has_cert) {
+		set_str(&cfg->tls_cert, cert);
+		set_str(&cfg->tls_key, key);
+	}
+	return 0;
+}
+
 /* A slug as descriptors have them: ^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$ */
 static int is_slug(const char *s)
 {
@@ -147,6 +200,13 @@ int config_parse(int argc, char **argv, struct config *cfg, struct dw_error *err
 		OPT_AUDIT_CONFIG,
 		OPT_CCOMPAT_PREFIX,
 		OPT_CCOMPAT_LANDING,
+		OPT_TLS_CERT,
+		OPT_TLS_KEY,
+		OPT_CONN_TIMEOUT,
+		OPT_PER_IP,
+		OPT_READ_ONLY,
+		OPT_AUTH_FAIL_LIMIT,
+		OPT_AUTH_FAIL_WINDOW,
 		OPT_HELP
 	};
 	static const struct option opts[] = {
@@ -159,6 +219,13 @@ int config_parse(int argc, char **argv, struct config *cfg, struct dw_error *err
 	    {"audit-config", required_argument, NULL, OPT_AUDIT_CONFIG},
 	    {"ccompat-prefix", required_argument, NULL, OPT_CCOMPAT_PREFIX},
 	    {"ccompat-landing-domain", required_argument, NULL, OPT_CCOMPAT_LANDING},
+	    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+	    {"tls-key", required_argument, NULL, OPT_TLS_KEY},
+	    {"connection-timeout", required_argument, NULL, OPT_CONN_TIMEOUT},
+	    {"per-ip-connections", required_argument, NULL, OPT_PER_IP},
+	    {"read-only", no_argument, NULL, OPT_READ_ONLY},
+	    {"auth-fail-limit", required_argument, NULL, OPT_AUTH_FAIL_LIMIT},
+	    {"auth-fail-window", required_argument, NULL, OPT_AUTH_FAIL_WINDOW},
 	    {"help", no_argument, NULL, OPT_HELP},
 	    {NULL, 0, NULL, 0},
 	};
@@ -168,6 +235,15 @@ int config_parse(int argc, char **argv, struct config *cfg, struct dw_error *err
 	const char *ccompat_prefix = getenv("DRIVEWAY_CCOMPAT_PREFIX");
 	const char *ccompat_landing = getenv("DRIVEWAY_CCOMPAT_LANDING_DOMAIN");
 	const char *threads_from = "DRIVEWAY_THREADS";
+	const char *tls_cert = getenv("DRIVEWAY_TLS_CERT"), *tls_key = getenv("DRIVEWAY_TLS_KEY");
+	const char *conn_timeout = getenv("DRIVEWAY_CONNECTION_TIMEOUT");
+	const char *conn_timeout_from = "DRIVEWAY_CONNECTION_TIMEOUT";
+	const char *per_ip = getenv("DRIVEWAY_PER_IP_CONNECTIONS");
+	const char *per_ip_from = "DRIVEWAY_PER_IP_CONNECTIONS";
+	const char *fail_limit = getenv("DRIVEWAY_AUTH_FAIL_LIMIT");
+	const char *fail_limit_from = "DRIVEWAY_AUTH_FAIL_LIMIT";
+	const char *fail_window = getenv("DRIVEWAY_AUTH_FAIL_WINDOW");
+	const char *fail_window_from = "DRIVEWAY_AUTH_FAIL_WINDOW";
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned long n;
 	int c, rc;
@@ -212,6 +288,31 @@ int config_parse(int argc, char **argv, struct config *cfg, struct dw_error *err
 		case OPT_CCOMPAT_LANDING:
 			ccompat_landing = optarg;
 			break;
+		case OPT_TLS_CERT:
+			tls_cert = optarg;
+			break;
+		case OPT_TLS_KEY:
+			tls_key = optarg;
+			break;
+		case OPT_CONN_TIMEOUT:
+			conn_timeout = optarg;
+			conn_timeout_from = "--connection-timeout";
+			break;
+		case OPT_PER_IP:
+			per_ip = optarg;
+			per_ip_from = "--per-ip-connections";
+			break;
+		case OPT_READ_ONLY:
+			cfg->read_only = 1;
+			break;
+		case OPT_AUTH_FAIL_LIMIT:
+			fail_limit = optarg;
+			fail_limit_from = "--auth-fail-limit";
+			break;
+		case OPT_AUTH_FAIL_WINDOW:
+			fail_window = optarg;
+			fail_window_from = "--auth-fail-window";
+			break;
 		case OPT_HELP:
 			cfg->help = 1;
 			break;
@@ -245,7 +346,24 @@ int config_parse(int argc, char **argv, struct config *cfg, struct dw_error *err
 	set_str(&cfg->db, db);
 	if (audit_config && *audit_config)
 		set_str(&cfg->audit_config, audit_config);
+	cfg->conn_timeout = CONFIG_CONNECTION_TIMEOUT;
+	cfg->per_ip_conns = CONFIG_PER_IP_CONNECTIONS;
+	cfg->auth_fail_limit = CONFIG_AUTH_FAIL_LIMIT;
+	cfg->auth_fail_window = CONFIG_AUTH_FAIL_WINDOW;
 	rc = ccompat_settings(cfg, ccompat_prefix, ccompat_landing, err);
+	if (!rc)
+		rc = tls_settings(cfg, tls_cert, tls_key, err);
+	if (!rc)
+		rc = uint_setting(conn_timeout, conn_timeout_from, 1, 3600, &cfg->conn_timeout,
+		                  err);
+	if (!rc)
+		rc = uint_setting(per_ip, per_ip_from, 1, 65535, &cfg->per_ip_conns, err);
+	if (!rc)
+		rc = uint_setting(fail_limit, fail_limit_from, 0, 1000000, &cfg->auth_fail_limit,
+		                  err);
+	if (!rc)
+		rc = uint_setting(fail_window, fail_window_from, 1, 86400, &cfg->auth_fail_window,
+		                  err);
 	if (!rc)
 		rc = config_parse_listen(listen, &cfg->host, &cfg->port, err);
 	if (rc) {
@@ -263,5 +381,7 @@ void config_release(struct config *cfg)
 	free(cfg->ccompat_prefix);
 	free(cfg->ccompat_landing);
 	free(cfg->audit_config);
+	free(cfg->tls_cert);
+	free(cfg->tls_key);
 	memset(cfg, 0, sizeof(*cfg));
 }

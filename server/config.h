@@ -12,6 +12,16 @@
  *                     compatible API is mounted ("" = the root; "/ccompat": under it)
  *   --ccompat-landing-domain D  DRIVEWAY_CCOMPAT_LANDING_DOMAIN  domain of the subjects no
  *                     product claims (unclaimed)
+ *   --tls-cert FILE   DRIVEWAY_TLS_CERT  serve HTTPS with this PEM certificate (chain)
+ *   --tls-key FILE    DRIVEWAY_TLS_KEY   and this PEM private key (both or neither)
+ *   --connection-timeout S  DRIVEWAY_CONNECTION_TIMEOUT  30: seconds a connection may stay
+ *                     idle or stall mid-request before it is closed (1..3600)
+ *   --per-ip-connections N  DRIVEWAY_PER_IP_CONNECTIONS  256: connections at once from one
+ *                     client address (1..65535)
+ *   --auth-fail-limit N  DRIVEWAY_AUTH_FAIL_LIMIT  10: failed authentications one client
+ *                     address may make per window before it gets 429 (0: no limit)
+ *   --auth-fail-window S  DRIVEWAY_AUTH_FAIL_WINDOW  60: that window in seconds (1..86400)
+ *   --read-only       every write is refused (503); reads are served
  *   --help
  *
  * Ownership: config_parse fills a struct config whose strings are malloc'd;
@@ -32,11 +42,23 @@ struct config {
 	unsigned threads;
 	int read_auth;
 	int quiet;
+	int read_only; /* --read-only */
 	char *audit_config; /* NULL when not asked for */
 	char *ccompat_prefix;  /* "" or "/seg[/seg...]", without a trailing slash */
 	char *ccompat_landing; /* a slug */
+	char *tls_cert;           /* PEM file; NULL for plain HTTP (then tls_key is NULL too) */
+	char *tls_key;            /* PEM file */
+	unsigned conn_timeout;    /* seconds */
+	unsigned per_ip_conns;    /* connections from one address */
+	unsigned auth_fail_limit;  /* failed authentications per address and window; 0: off */
+	unsigned auth_fail_window; /* seconds */
 	int help; /* --help was given: print config_usage and exit 0 */
 };
+
+#define CONFIG_CONNECTION_TIMEOUT 30   /* default --connection-timeout */
+#define CONFIG_PER_IP_CONNECTIONS 256  /* default --per-ip-connections */
+#define CONFIG_AUTH_FAIL_LIMIT 10      /* default --auth-fail-limit */
+#define CONFIG_AUTH_FAIL_WINDOW 60     /* default --auth-fail-window, seconds */
 
 /* Returns 0 or DW_USAGE (err says what is wrong). */
 int config_parse(int argc, char **argv, struct config *cfg, struct dw_error *err);

@@ -463,6 +463,13 @@ static int mode_effective(struct request *req, const char *subject, char out[16]
 	return rc || set ? rc : mode_lookup(req, NULL, out, &set, err);
 }
 
+int ccompat_mode_global(struct request *req, char out[16], struct dw_error *err)
+{
+	int set;
+
+	return mode_lookup(req, NULL, out, &set, err);
+}
+
 /* 42205 (*answered) when subject is read-only. */
 static int writable(struct request *req, struct response *res, const char *subject, int *answered,
                     char mode[16], struct dw_error *err)

@@ -33,8 +33,7 @@ static int digits(const char *s, int n, int *v)
 	return 0;
 }
 
-/* RFC 3339 date-time ("2027-01-01T00:00:00Z", fractions and offsets allowed) to Unix time. */
-static int parse_rfc3339(const char *s, long long *out)
+int server_parse_rfc3339(const char *s, long long *out)
 {
 	struct tm tm = {0}, back;
 	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
@@ -132,7 +131,7 @@ static int token_check(struct request *req, struct response *res, const char **n
 	v = json_object_get(body, "expiresAt");
 	exp = json_string_value(v);
 	if (v && !json_is_null(v)) {
-		if (!exp || parse_rfc3339(exp, expires))
+		if (!exp || server_parse_rfc3339(exp, expires))
 			dw_findings_add(&f, "/expiresAt",
 			                "expiresAt must be an RFC 3339 date-time such as "
 			                "'2027-01-01T00:00:00Z'");

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/metrics.h"
 #include "server/server.h"
 #include "validators/contract.h"
 #include "validators/fields.h"
@@ -210,6 +211,7 @@ int server_version_add(struct request *req, struct response *res, const char *d,
 			break;
 		if (!v.compatible) {
 			server_verdict_refuse(res, &v);
+			metrics_note_incompatible();
 			rc = dw_error_set(err, DW_CONFLICT, "%s", v.detail);
 			server_verdict_release(&v);
 			break;
@@ -233,6 +235,8 @@ int server_version_add(struct request *req, struct response *res, const char *d,
 		rc = dw_error_set(err, DW_CONFLICT,
 		                  "versions of '%s/%s' kept coming in while this one was checked; "
 		                  "retry", d, p);
+	if (rc == 0 && *result == STORE_CREATED)
+		metrics_registration();
 	free(text);
 	json_decref(fields);
 	return rc;

@@ -1,3 +1,6 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -5,7 +8,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -18,6 +23,16 @@ struct http {
 	struct MHD_Daemon *daemon;
 	unsigned port;
 };
+
+struct http_tls {
+	char *cert; /* PEM text, NUL-terminated, as libmicrohttpd wants it */
+	char *key;
+};
+
+/* PEM files larger than this are refused: a certificate chain is a few KB. */
+#define TLS_FILE_MAX (1024 * 1024)
+/* GnuTLS priorities: TLS 1.2 and 1.3 only, GnuTLS' default ciphers for them. */
+#define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 
 /* Everything one request owns, from its first line to the end of its response. */
 struct exchange {
@@ -40,19 +55,62 @@ struct exchange {
 
 /* Request accessors ----------------------------------------------------------------------- */
 
+/* The value of name in a conn-less request's name, value, ..., NULL list, or NULL. */
+static const char *pairs_get(const char *const *pairs, const char *name, int nocase)
+{
+	for (size_t i = 0; pairs && pairs[i] && pairs[i + 1]; i += 2)
+		if (nocase ? !strcasecmp(pairs[i], name) : !strcmp(pairs[i], name))
+			return pairs[i + 1];
+	return NULL;
+}
+
 const char *request_header(const struct request *req, const char *name)
 {
+	if (!req->conn)
+		return pairs_get(req->headers, name, 1);
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
 const char *request_query(const struct request *req, const char *name)
 {
+	if (!req->conn)
+		return pairs_get(req->query, name, 0);
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
 const char *request_param(const struct request *req, const char *name)
 {
 	return route_match_param(&req->match, name);
+}
+
+size_t request_header_count(const struct request *req)
+{
+	int n = 0;
+
+	if (!req->conn) {
+		while (req->headers && req->headers[2 * n] && req->headers[2 * n + 1])
+			n++;
+		return (size_t)n;
+	}
+	n = MHD_get_connection_values(req->conn, MHD_HEADER_KIND, NULL, NULL);
+
+	return n > 0 ? (size_t)n : 0;
+}
+
+void request_client_address(const struct request *req, char *buf, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+	    req->conn ? MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS)
+	              : NULL;
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	buf[0] = '\0';
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+		          (socklen_t)size);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		          buf, (socklen_t)size);
 }
 
 /* Responses ------------------------------------------------------------------------------- */
@@ -327,6 +385,145 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return send_response(conn, x);
 }
 
+/* TLS ------------------------------------------------------------------------------------- */
+
+/* The daemon options that turn TLS on (for MHD_OPTION_ARRAY): none when tls is NULL. */
+static void tls_options(const struct http_tls *tls, struct MHD_OptionItem items[4])
+{
+	size_t n = 0;
+
+	if (tls) {
+		items[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, tls->cert};
+		items[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, tls->key};
+		items[n++] =
+		    (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)TLS_PRIORITIES};
+	}
+	items[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+}
+
+/* Reads a PEM file whole, NUL-terminated, into *out (malloc'd). what names it in messages. */
+static int read_pem(const char *path, const char *what, char **out, struct dw_error *err)
+{
+	struct stat st;
+	char *buf;
+	size_t len = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
+
+	*out = NULL;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		return dw_error_set(err, DW_INVALID, "cannot read %s '%s': %s", what, path,
+		                    strerror(e));
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > TLS_FILE_MAX) {
+		close(fd);
+		return dw_error_set(err, DW_INVALID, "cannot use %s '%s': %s", what, path,
+		                    S_ISREG(st.st_mode) ? "larger than 1 MiB" : "not a file");
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	while (len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	e = errno;
+	close(fd);
+	buf[len] = '\0';
+	if (len < (size_t)st.st_size || !strstr(buf, "-----BEGIN ")) {
+		int short_read = len < (size_t)st.st_size;
+		free(buf);
+		return dw_error_set(err, DW_INVALID, "cannot use %s '%s': %s", what, path,
+		                    short_read ? strerror(e) : "not a PEM file");
+	}
+	*out = buf;
+	return 0;
+}
+
+/* Keeps libmicrohttpd's first message while a daemon is set up for a check. */
+__attribute__((format(printf, 2, 0))) static void on_check_log(void *cls, const char *fmt,
+                                                               va_list ap)
+{
+	char *first = cls;
+	size_t n;
+
+	if (first[0])
+		return;
+	vsnprintf(first, 256, fmt, ap);
+	n = strlen(first);
+	while (n && first[n - 1] == '\n')
+		first[--n] = '\0';
+}
+
+/* Sets up a daemon without a socket or thread with these files: GnuTLS parses both and checks
+ * that the key belongs to the certificate, as it will when serving. */
+static int tls_check(const struct http_tls *tls, const char *cert_file, const char *key_file,
+                     struct dw_error *err)
+{
+	struct MHD_OptionItem items[4];
+	struct MHD_Daemon *d;
+	char first[256] = "";
+
+	tls_options(tls, items);
+	// clang-format off
+	d = MHD_start_daemon(MHD_USE_TLS | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG, 0,
+		NULL, NULL, on_request, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, on_check_log, first,
+		MHD_OPTION_ARRAY, items,
+		MHD_OPTION_END);
+	// clang-format on
+	if (!d)
+		return dw_error_set(err, DW_INVALID,
+		                    "cannot use TLS certificate '%s' with key '%s': %s", cert_file,
+		                    key_file, first[0] ? first : "rejected by libmicrohttpd");
+	MHD_stop_daemon(d);
+	return 0;
+}
+
+int http_tls_load(const char *cert_file, const char *key_file, struct http_tls **out,
+                  struct dw_error *err)
+{
+	struct http_tls *tls;
+	int rc;
+
+	*out = NULL;
+	if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+		return dw_error_set(err, DW_UNAVAILABLE,
+		                    "cannot serve HTTPS: this libmicrohttpd was built without TLS "
+		                    "support (GnuTLS)");
+	tls = xcalloc(1, sizeof(*tls));
+	rc = read_pem(cert_file, "TLS certificate", &tls->cert, err);
+	if (!rc)
+		rc = read_pem(key_file, "TLS key", &tls->key, err);
+	if (!rc)
+		rc = tls_check(tls, cert_file, key_file, err);
+	if (rc) {
+		http_tls_free(tls);
+		return rc;
+	}
+	*out = tls;
+	return 0;
+}
+
+void http_tls_free(struct http_tls *tls)
+{
+	if (!tls)
+		return;
+	if (tls->key) {
+		/* the private key should not linger in freed memory */
+		volatile char *p = tls->key;
+		while (*p)
+			*p++ = '\0';
+		free(tls->key);
+	}
+	free(tls->cert);
+	free(tls);
+}
+
 /* The daemon ------------------------------------------------------------------------------ */
 
 int http_start(const struct http_options *opt, struct server *srv, struct http **out,
@@ -336,6 +533,7 @@ int http_start(const struct http_options *opt, struct server *srv, struct http *
 	struct sockaddr_storage addr;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 	const union MHD_DaemonInfo *info;
+	struct MHD_OptionItem tls[4];
 	struct http *h;
 	int rc;
 
@@ -356,6 +554,9 @@ int http_start(const struct http_options *opt, struct server *srv, struct http *
 	}
 	freeaddrinfo(ai);
 
+	tls_options(opt->tls, tls);
+	if (opt->tls)
+		flags |= MHD_USE_TLS;
 	h = xcalloc(1, sizeof(*h));
 	// clang-format off
 	/* one option and its arguments per line */
@@ -366,8 +567,10 @@ int http_start(const struct http_options *opt, struct server *srv, struct http *
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opt->timeout,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)opt->max_conns,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)opt->max_per_ip,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MEMORY_LIMIT,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_ARRAY, tls,
 		MHD_OPTION_END);
 	// clang-format on
 	if (!h->daemon) {

@@ -45,6 +45,10 @@ struct request {
 	json_t *json; /* the parsed body on ROUTE_JSON_BODY routes */
 	struct principal who;
 	void *conn; /* the HTTP layer's own */
+	/* Without a connection (conn NULL: fuzz/fuzz_http.c drives the dispatcher so), the
+	 * request's headers and decoded query arguments, as name, value, ..., NULL; may be NULL. */
+	const char *const *headers;
+	const char *const *query;
 };
 
 #define RESPONSE_MAX_HEADERS 8
@@ -91,17 +95,48 @@ const char *response_header_get(const struct response *res, const char *name);
 void response_problem(struct response *res, const struct request *req, int status,
                       const char *title, const char *detail);
 
+/* The number of header fields the request came with. */
+size_t request_header_count(const struct request *req);
+/* The client's address as text ("127.0.0.1", "::1") into buf (size >= 46 holds any); "" when
+ * unknown (a request without a connection). */
+void request_client_address(const struct request *req, char *buf, size_t size);
+
+/*
+ * Request limits. A connection's memory pool (HTTP_MEMORY_LIMIT) holds its request line and
+ * header fields: libmicrohttpd itself answers 414 or 431 (and closes the connection) when they
+ * do not fit. Below that, the dispatcher answers problem documents: 414 for a request target
+ * longer than HTTP_URL_MAX bytes, 431 for more than HTTP_HEADERS_MAX header fields.
+ */
+#define HTTP_MEMORY_LIMIT (64u * 1024u)
+#define HTTP_URL_MAX (8u * 1024u)
+#define HTTP_HEADERS_MAX 100u
+
 /* The running daemon. */
 struct http;
 
+/* A certificate and its key, checked and ready for the daemon (http_tls_load). */
+struct http_tls;
+
 struct http_options {
-	const char *host;    /* numeric address or name to listen on */
-	unsigned port;       /* 0: any free port */
-	unsigned threads;    /* worker threads, >= 1 */
-	unsigned timeout;    /* idle connection timeout, seconds */
-	unsigned max_conns;  /* total connections */
-	unsigned max_per_ip; /* connections from one address */
+	const char *host;           /* numeric address or name to listen on */
+	unsigned port;              /* 0: any free port */
+	unsigned threads;           /* worker threads, >= 1 */
+	unsigned timeout;           /* idle connection timeout, seconds */
+	unsigned max_conns;         /* total connections */
+	unsigned max_per_ip;        /* connections from one address */
+	const struct http_tls *tls; /* HTTPS with this certificate; NULL for plain HTTP */
 };
+
+/*
+ * Reads a PEM certificate (chain) and its PEM private key and checks that the daemon can use
+ * them: TLS support in libmicrohttpd, both files readable, both parse, the key matches the
+ * certificate. Returns 0 with *out set (http_tls_free it once the daemon stopped), or
+ * DW_UNAVAILABLE (no TLS support) or DW_INVALID (a file) with err naming the problem.
+ */
+int http_tls_load(const char *cert_file, const char *key_file, struct http_tls **out,
+                  struct dw_error *err);
+/* NULL is fine. Wipes the key's text before freeing it. */
+void http_tls_free(struct http_tls *tls);
 
 /* Starts listening and serving srv. DW_UNAVAILABLE when the address cannot be used. */
 int http_start(const struct http_options *opt, struct server *srv, struct http **out,

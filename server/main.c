@@ -16,13 +16,12 @@
 #include "server/config.h"
 #include "server/http.h"
 #include "server/landscape.h"
+#include "server/maint.h"
 #include "server/render.h"
 #include "server/server.h"
 #include "validators/xalloc.h"
 
-#define CONNECTION_TIMEOUT 30 /* seconds a connection may sit idle */
 #define MAX_CONNECTIONS 1024
-#define MAX_CONNECTIONS_PER_IP 256
 
 /* Writes "PORT\n" to path through a temporary file and rename, so readers never see half. */
 static int write_port_file(const char *path, unsigned port, struct dw_error *err)
@@ -54,10 +53,13 @@ int main(int argc, char **argv)
 	struct server srv = {0};
 	struct http *http = NULL;
 	struct http_options hopt;
+	struct http_tls *tls = NULL;
 	sigset_t stop;
 	char *token_path = NULL;
 	int sig = 0, rc, status = 1;
 
+	if (maint_is_command(argc, argv))
+		return maint_main(argc, argv);
 	if (config_parse(argc, argv, &cfg, &err)) {
 		fprintf(stderr, "drivewayd: %s\n", err.message);
 		fprintf(stderr, "try 'drivewayd --help'\n");
@@ -76,6 +78,13 @@ int main(int argc, char **argv)
 		config_release(&cfg);
 		return 2;
 	}
+	/* The certificate and key are read and checked now: a mistake stops the start. */
+	if (cfg.tls_cert && http_tls_load(cfg.tls_cert, cfg.tls_key, &tls, &err)) {
+		fprintf(stderr, "drivewayd: %s\n", err.message);
+		json_decref(srv.audit_settings);
+		config_release(&cfg);
+		return 2;
+	}
 	/* Blocked before any thread starts, so every worker inherits the mask and the signals
 	 * reach only sigwait below. */
 	sigemptyset(&stop);
@@ -83,6 +92,9 @@ int main(int argc, char **argv)
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* a file size limit (ulimit -f, LimitFSIZE=) makes writes fail with EFBIG, which the store
+	 * answers as unavailable (503), instead of killing the daemon */
+	signal(SIGXFSZ, SIG_IGN);
 
 	rc = store_open(cfg.db, &srv.store, &err);
 	if (rc) {
@@ -98,15 +110,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "drivewayd: admin token written to %s\n", token_path);
 	srv.read_auth = cfg.read_auth;
 	srv.quiet = cfg.quiet;
+	srv.read_only = cfg.read_only;
+	srv.auth_fail_limit = cfg.auth_fail_limit;
+	srv.auth_fail_window = cfg.auth_fail_window;
 	srv.ccompat_prefix = cfg.ccompat_prefix;
 	srv.ccompat_landing = cfg.ccompat_landing;
 	hopt = (struct http_options){
 	    .host = cfg.host,
 	    .port = cfg.port,
 	    .threads = cfg.threads,
-	    .timeout = CONNECTION_TIMEOUT,
+	    .timeout = cfg.conn_timeout,
 	    .max_conns = MAX_CONNECTIONS,
-	    .max_per_ip = MAX_CONNECTIONS_PER_IP,
+	    .max_per_ip = cfg.per_ip_conns,
+	    .tls = tls,
 	};
 	rc = http_start(&hopt, &srv, &http, &err);
 	if (rc) {
@@ -117,7 +133,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "drivewayd: %s\n", err.message);
 		goto out;
 	}
-	fprintf(stderr, "drivewayd: listening on http://%s%s%s:%u\n",
+	fprintf(stderr, "drivewayd: listening on %s://%s%s%s:%u\n", tls ? "https" : "http",
 	        strchr(cfg.host, ':') ? "[" : "", cfg.host, strchr(cfg.host, ':') ? "]" : "",
 	        http_port(http));
 	while (sigwait(&stop, &sig) == EINTR)
@@ -126,6 +142,7 @@ int main(int argc, char **argv)
 	status = 0;
 out:
 	http_stop(http); /* waits for in-flight requests */
+	http_tls_free(tls);
 	store_close(srv.store);
 	render_shutdown();
 	json_decref(srv.audit_settings);

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "server/auth.h"
+#include "server/metrics.h"
 #include "server/server.h"
 #include "validators/load.h"
 #include "validators/xalloc.h"
@@ -52,9 +53,6 @@
 	    {HTTP_GET, "/config/{s}", h_cc_config_get, CC_READ, 0},                                \
 	    {HTTP_PUT, "/config/{s}", h_cc_config_put, CC_BODY, 4 * KIB},                          \
 	    {HTTP_DELETE, "/config/{s}", h_cc_config_delete, CC_WRITE, 0},                         \
-	    {HTTP_GET, "/mode", h_cc_mode_get, CC_READ, 0},                                        \
-	    {HTTP_PUT, "/mode", h_cc_mode_put, ROUTE_CCOMPAT | ROUTE_ADMIN | ROUTE_JSON_BODY,      \
-	     4 * KIB},                                                                             \
 	    {HTTP_GET, "/mode/{s}", h_cc_mode_get, CC_READ, 0},                                    \
 	    {HTTP_DELETE, "/mode/{s}", h_cc_mode_delete, CC_WRITE, 0},                             \
 	    {                                                                                      \
@@ -64,6 +62,7 @@
 const struct route server_routes[] = {
     {HTTP_GET, "/", h_root, 0, 0},
     {HTTP_GET, "/healthz", h_healthz, ROUTE_PUBLIC, 0},
+    {HTTP_GET, "/metrics", h_metrics, 0, 0},
     {HTTP_GET, "/openapi.json", h_openapi, 0, 0},
     {HTTP_GET, "/domains", h_domain_list, ROUTE_CACHE, 0},
     {HTTP_GET, P_DOMAIN, h_domain_get, ROUTE_CACHE, 0},
@@ -92,6 +91,7 @@ const struct route server_routes[] = {
     {HTTP_POST, P_DOMAIN "/tokens", h_token_create, ROUTE_JSON_BODY | ROUTE_ADMIN, 4 * KIB},
     {HTTP_DELETE, P_DOMAIN "/tokens/{id}", h_token_revoke, ROUTE_ADMIN, 0},
     {HTTP_GET, "/stats", h_stats, ROUTE_CACHE, 0},
+    {HTTP_GET, "/changes", h_changes, ROUTE_ADMIN, 0},
     {HTTP_GET, "/flows", h_flow_list, ROUTE_CACHE, 0},
     {HTTP_GET, "/flows/{id}", h_flow_get, ROUTE_CACHE, 0},
     /* governance: not cached, their answers depend on today's date too */
@@ -109,6 +109,10 @@ const struct route server_routes[] = {
     {HTTP_GET, "/config", h_config_get, ROUTE_CACHE | ROUTE_SHARED, 0},
     {HTTP_PUT, "/config", h_config_put, ROUTE_JSON_BODY | ROUTE_ADMIN | ROUTE_SHARED, 4 * KIB},
     {HTTP_DELETE, "/config", h_config_delete, ROUTE_ADMIN | ROUTE_SHARED, 0},
+    /* the registry's mode, the Confluent API's global one (h_mode.c); not cached: --read-only
+     * shows in the native answer */
+    {HTTP_GET, "/mode", h_mode_get, ROUTE_SHARED, 0},
+    {HTTP_PUT, "/mode", h_mode_put, ROUTE_JSON_BODY | ROUTE_ADMIN | ROUTE_SHARED, 4 * KIB},
     CCOMPAT_ROUTES,
 };
 
@@ -409,6 +413,55 @@ static void routes_slice(const struct request *req, const char **path, const str
 	}
 }
 
+/* Paths have no trailing slash (but "/"). A GET or HEAD of "/ui/" that a browser or a person
+ * typed is answered with a 308 to "/ui" when that path exists, rather than a 404. Returns 1
+ * when it answered. */
+static int trailing_slash_redirect(struct request *req, struct response *res,
+                                   const struct route *table, size_t count, const char *path)
+{
+	size_t len = strlen(path);
+	struct route_match m;
+	char *bare;
+	int rc;
+
+	if ((req->method != HTTP_GET && req->method != HTTP_HEAD) || len < 2 ||
+	    path[len - 1] != '/' || path[len - 2] == '/')
+		return 0;
+	bare = xstrndup(path, len - 1);
+	rc = router_match(table, count, req->method, bare, &m);
+	free(bare);
+	if (rc)
+		return 0;
+	len = strlen(req->path);
+	bare = xstrndup(req->path, len - 1); /* the full path, with any prefix */
+	response_header_add(res, "Location", "%s", bare);
+	response_problem(res, req, 308, "Permanent Redirect", "resources have no trailing slash");
+	free(bare);
+	return 1;
+}
+
+/* The request limits of http.h below what libmicrohttpd refuses itself: 414 for a long request
+ * target, 431 for too many header fields. Returns 1 when it answered. */
+static int over_limits(struct request *req, struct response *res)
+{
+	size_t n = strlen(req->target);
+	char *detail;
+
+	if (n > HTTP_URL_MAX) {
+		detail =
+		    xasprintf("request target is %zu bytes long (at most %u)", n, HTTP_URL_MAX);
+		response_problem(res, req, 414, "URI Too Long", detail);
+	} else if ((n = request_header_count(req)) > HTTP_HEADERS_MAX) {
+		detail =
+		    xasprintf("request has %zu header fields (at most %u)", n, HTTP_HEADERS_MAX);
+		response_problem(res, req, 431, "Request Header Fields Too Large", detail);
+	} else {
+		return 0;
+	}
+	free(detail);
+	return 1;
+}
+
 /* Checks the request and answers the dispatcher's errors (see server.h). */
 static int begin(struct request *req, struct response *res)
 {
@@ -416,17 +469,27 @@ static int begin(struct request *req, struct response *res)
 	struct dw_error err = {0};
 	const char *cl, *path = req->path;
 	size_t count;
+	unsigned retry = 0;
 	int rc;
 
+	if (over_limits(req, res))
+		return 1;
 	routes_slice(req, &path, &table, &count);
 	rc = router_match(table, count, req->method, path, &req->match);
 	/* PUT creates what its path names: an invalid name there is the body's problem too, and
 	 * the handler reports both as 422. Anywhere else nothing can exist at such a path. */
 	if (rc && !(rc == DW_INVALID && req->method == HTTP_PUT)) {
-		no_route(req, res);
+		if (!trailing_slash_redirect(req, res, table, count, path))
+			no_route(req, res);
 		return 1;
 	}
 	r = req->match.route;
+	if (auth_throttled(req, &retry)) {
+		response_header_add(res, "Retry-After", "%u", retry);
+		response_problem(res, req, 429, "Too Many Requests",
+		                 "too many failed authentications from this address");
+		return 1;
+	}
 	rc = auth_check(req, &err);
 	if (rc) {
 		problem_code(req, res, rc, err.message);
@@ -470,8 +533,10 @@ int routes_begin(struct request *req, struct response *res)
 {
 	int rc = begin(req, res);
 
-	if (rc)
+	if (rc) {
 		ccompat_finish(req, res);
+		metrics_request(req, res, 0);
+	}
 	return rc;
 }
 
@@ -483,6 +548,7 @@ void routes_too_large(struct request *req, struct response *res)
 	response_problem(res, req, 413, dw_code_title(DW_TOO_LARGE), detail);
 	free(detail);
 	ccompat_finish(req, res);
+	metrics_request(req, res, 0);
 }
 
 /* Parses the body once for ROUTE_JSON_BODY routes. 0, or 1 when res holds the 400. */
@@ -567,6 +633,8 @@ static void finish(struct request *req, struct response *res)
 	int rc;
 
 	if (r->method != HTTP_GET && !(r->flags & ROUTE_CACHE)) {
+		if (mode_refuse(req, res))
+			return;
 		if (!((r->flags & ROUTE_JSON_BODY) && parse_body(req, res))) {
 			rc = r->handler(req, res, &err);
 			if (rc < 0)
@@ -612,8 +680,14 @@ static void finish(struct request *req, struct response *res)
 
 void routes_finish(struct request *req, struct response *res)
 {
+	long long t0 = metrics_now_us();
+
+	/* the store records who made the writes this thread does now (store.h) */
+	store_actor_set(req->who.name, req->who.scope);
 	finish(req, res);
+	store_actor_set(NULL, NULL);
 	ccompat_finish(req, res);
+	metrics_request(req, res, metrics_now_us() - t0);
 }
 
 /* Helpers for handlers -------------------------------------------------------------------- */

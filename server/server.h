@@ -5,9 +5,11 @@
  * handlers use for the API's conventions (pagination, ETags, preconditions).
  *
  * Dispatcher contract: routes_begin runs when a request's headers are in, before any body
- * byte: it matches the route (404/405), authenticates (401/403), checks Content-Type (415) and
- * Content-Length (413). routes_finish runs once the body is in: it parses JSON once (400),
- * calls the handler, and turns If-None-Match into 304. Handlers thus never repeat those checks.
+ * byte: it checks the request limits of http.h (414/431), matches the route (404/405, or 308
+ * for a trailing slash), refuses addresses over the failed-login limit (429), authenticates
+ * (401/403), checks Content-Type (415) and Content-Length (413). routes_finish runs once the
+ * body is in: it parses JSON once (400), refuses writes in read-only mode (503), calls the
+ * handler, and turns If-None-Match into 304. Handlers thus never repeat those checks.
  */
 #ifndef DW_SERVER_H
 #define DW_SERVER_H
@@ -32,6 +34,10 @@ struct server {
 	const char *ccompat_prefix;  /* where the Confluent-compatible API is mounted: "" (the
 	                                root) or "/seg..." without a trailing slash; borrowed */
 	const char *ccompat_landing; /* the domain of subjects no product claims; borrowed */
+	int read_only;               /* --read-only: every write is refused (503) */
+	unsigned auth_fail_limit;    /* failed authentications per client address and window
+	                                before 429 (auth.c); 0: no limit */
+	unsigned auth_fail_window;   /* that window, seconds */
 };
 
 /* The route table (routes.c). */
@@ -76,6 +82,9 @@ int server_precondition(const struct request *req, const char *etag, long long r
  * in_body: the findings' pointers are into the request body, so they get its line:col. */
 int server_invalid(const struct request *req, struct response *res, struct dw_findings *findings,
                    const char *what, int in_body, struct dw_error *err);
+/* h_tokens.c: an RFC 3339 date-time ("2027-01-01T00:00:00Z", fractions and offsets allowed)
+ * to Unix time; -1 when s is not one. */
+int server_parse_rfc3339(const char *s, long long *out);
 /* Adds "links" to a stored domain or product document (in place). */
 void server_domain_links(json_t *doc, const char *domain);
 void server_product_links(json_t *doc, const char *domain, const char *product);
@@ -123,6 +132,8 @@ int h_product_compat_delete(struct request *req, struct response *res, struct dw
 int h_compat_check(struct request *req, struct response *res, struct dw_error *err);
 int h_version_changes(struct request *req, struct response *res, struct dw_error *err);
 int h_config_delete(struct request *req, struct response *res, struct dw_error *err);
+/* h_changes.c: the change history (admin) */
+int h_changes(struct request *req, struct response *res, struct dw_error *err);
 /* h_flows.c */
 int h_flow_list(struct request *req, struct response *res, struct dw_error *err);
 int h_flow_get(struct request *req, struct response *res, struct dw_error *err);
@@ -135,6 +146,16 @@ int h_advice(struct request *req, struct response *res, struct dw_error *err);
 /* h_graph.c: the landscape picture */
 int h_graph_dot(struct request *req, struct response *res, struct dw_error *err);
 int h_graph_svg(struct request *req, struct response *res, struct dw_error *err);
+/* h_metrics.c: the Prometheus scrape */
+int h_metrics(struct request *req, struct response *res, struct dw_error *err);
+/* h_mode.c: the registry's mode (READWRITE, READONLY; IMPORT for the Confluent API) */
+int h_mode_get(struct request *req, struct response *res, struct dw_error *err);
+int h_mode_put(struct request *req, struct response *res, struct dw_error *err);
+/* 1 when req is a write the registry's mode refuses now: res then holds the 503. Writes are the
+ * ROUTE_WRITE and ROUTE_ADMIN routes but PUT /mode; refused when drivewayd runs with
+ * --read-only, or, for the native API, while the global mode is READONLY (the Confluent API's
+ * handlers apply its modes themselves, subject by subject). */
+int mode_refuse(struct request *req, struct response *res);
 
 /* h_ccompat*.c: the Confluent Schema Registry compatible API (ROUTE_CCOMPAT routes) */
 int h_cc_subject_list(struct request *req, struct response *res, struct dw_error *err);
@@ -161,6 +182,9 @@ int h_cc_referenced_by(struct request *req, struct response *res, struct dw_erro
 /* 1 when req is one for the Confluent-compatible API: a ROUTE_CCOMPAT route, a path under its
  * prefix, or a shared route asked for with a schemaregistry media type. */
 int ccompat_request(const struct request *req);
+/* The global mode of the Confluent-compatible API, which is the registry's mode (READWRITE
+ * when never set) into out. */
+int ccompat_mode_global(struct request *req, char out[16], struct dw_error *err);
 /* 1 for the request media types Confluent accepts besides JSON ones: application/octet-stream. */
 int ccompat_media_type_ok(const char *content_type);
 /* For a request to the Confluent-compatible API (a ROUTE_CCOMPAT route, a path under its

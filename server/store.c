@@ -11,6 +11,8 @@
  * Writes: each write function is one BEGIN IMMEDIATE ... COMMIT transaction, ROLLBACK on any
  * error. Versions are only ever inserted; triggers in the schema refuse UPDATE and DELETE.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -181,6 +184,22 @@ static const char *const migrations[] = {
     "CREATE TABLE version_floor ("
     "  product_id INTEGER PRIMARY KEY REFERENCES products(id),"
     "  number INTEGER NOT NULL);",
+    /* 6: the change history (store.h, "Change history"): one row per write, appended in the
+     * write's own transaction, never updated or deleted (the triggers refuse both) */
+    "CREATE TABLE changes ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  at INTEGER NOT NULL,"
+    "  who TEXT NOT NULL,"
+    "  scope TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  resource TEXT NOT NULL,"
+    "  before_fingerprint TEXT,"
+    "  after_fingerprint TEXT);"
+    "CREATE INDEX changes_at ON changes(at, id);"
+    "CREATE TRIGGER changes_no_update BEFORE UPDATE ON changes"
+    "  BEGIN SELECT RAISE(ABORT, 'the change history is append-only'); END;"
+    "CREATE TRIGGER changes_no_delete BEFORE DELETE ON changes"
+    "  BEGIN SELECT RAISE(ABORT, 'the change history is append-only'); END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -286,6 +305,11 @@ enum stmt_id {
 	S_SUBJECT_BIND,
 	S_SUBJECT_PRODUCTS,
 	S_SUBJECT_LIST,
+	S_CHANGE_ADD,
+	S_CHANGE_LIST,
+	S_TOKEN_GET,
+	S_SUBJECT_GET,
+	S_PRODUCT_CANON,
 	S_COUNT
 };
 
@@ -415,7 +439,7 @@ static const char *const stmt_sql[S_COUNT] = {
                       " AND s.fingerprint = v.fingerprint WHERE v.product_id = ?1"
                       " ORDER BY v.number",
     [S_VERSION_ROW_ID] = "SELECT v.id, EXISTS (SELECT 1 FROM versions_hidden h"
-                         " WHERE h.version_id = v.id) FROM versions v"
+                         " WHERE h.version_id = v.id), v.fingerprint FROM versions v"
                          " WHERE v.product_id = ?1 AND v.number = ?2",
     [S_HIDE] = "INSERT OR IGNORE INTO versions_hidden (version_id, hidden_at) VALUES (?1, ?2)",
     [S_UNHIDE] = "DELETE FROM versions_hidden WHERE version_id = ?1",
@@ -452,6 +476,17 @@ static const char *const stmt_sql[S_COUNT] = {
                        " LEFT JOIN subjects b ON b.product_id = p.id"
                        " WHERE p.deleted_at IS NULL AND (b.subject IS NOT NULL OR p.kind = 'topic')"
                        " ORDER BY d.name, p.name",
+    [S_CHANGE_ADD] = "INSERT INTO changes (at, who, scope, action, resource,"
+                     " before_fingerprint, after_fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    /* after id ?1 and at or after time ?2 */
+    [S_CHANGE_LIST] = "SELECT id, at, who, scope, action, resource, before_fingerprint,"
+                      " after_fingerprint FROM changes WHERE id > ?1 AND at >= ?2"
+                      " ORDER BY id LIMIT ?3",
+    [S_TOKEN_GET] = "SELECT name, expires_at, revoked_at FROM tokens WHERE id = ?1 AND scope = ?2",
+    [S_PRODUCT_CANON] = "SELECT canon FROM products WHERE id = ?1",
+    [S_SUBJECT_GET] = "SELECT d.name || '/' || p.name FROM subjects b"
+                      " JOIN products p ON p.id = b.product_id"
+                      " JOIN domains d ON d.id = p.domain_id WHERE b.subject = ?1",
 };
 
 /* Product listing: one statement per combination of filters present, built from fixed
@@ -975,6 +1010,59 @@ static int precondition(const char *what, const char *key, int exists, long long
 	return 0;
 }
 
+/* Change history ---------------------------------------------------------------------------- */
+
+/* The token the calling thread writes for (store_actor_set); "system" when none was set. */
+static _Thread_local char actor_name[128];
+static _Thread_local char actor_scope[64];
+
+void store_actor_set(const char *name, const char *scope)
+{
+	snprintf(actor_name, sizeof(actor_name), "%s", name ? name : "");
+	snprintf(actor_scope, sizeof(actor_scope), "%s", scope ? scope : "");
+}
+
+#define FP_MAX 72 /* "sha256:" + 64 hex + NUL */
+
+/* "sha256:<hex>" of text (a canonical document) into fp. */
+static const char *fp_text(const char *text, char fp[FP_MAX])
+{
+	char hex[65];
+
+	dw_sha256_hex(text, strlen(text), hex);
+	snprintf(fp, FP_MAX, "sha256:%s", hex);
+	return fp;
+}
+
+/* The same of doc's canonical form (sorted keys, compact); doc is consumed. */
+static const char *fp_json(json_t *doc, char fp[FP_MAX])
+{
+	char *text = json_dumps(xjson(doc), JSON_COMPACT | JSON_SORT_KEYS | DW_JSON_REALS);
+
+	if (!text)
+		abort(); /* only on out of memory: the documents are built here */
+	fp_text(text, fp);
+	free(text);
+	json_decref(doc);
+	return fp;
+}
+
+/* Appends one change, inside the caller's transaction. before and after: fingerprints, NULL
+ * when the resource was absent before or is absent after. */
+static int change_add(struct conn *c, const char *action, const char *resource,
+                      const char *before, const char *after, struct dw_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = prep(c, S_CHANGE_ADD, &s, err)) ||
+	    (rc = bindf(c, s, err, "Itttttt", now_unix(),
+	                actor_name[0] ? actor_name : "system",
+	                actor_scope[0] ? actor_scope : "system", action, resource, before, after)))
+		return rc;
+	return run(c, s, err);
+}
+
 /* Open, close, migrate ---------------------------------------------------------------------- */
 
 static int pragma_text(struct conn *c, const char *sql, char *buf, size_t size,
@@ -1138,6 +1226,185 @@ int store_integrity_check(struct store *st, struct dw_error *err)
 	return 0;
 }
 
+int store_size(struct store *st, long long *bytes, struct dw_error *err)
+{
+	struct conn *c;
+	char count[32], size[32];
+	int rc;
+
+	*bytes = 0;
+	if ((rc = conn_get(st, &c, err)) ||
+	    (rc = pragma_text(c, "PRAGMA page_count", count, sizeof(count), err)) ||
+	    (rc = pragma_text(c, "PRAGMA page_size", size, sizeof(size), err)))
+		return rc;
+	*bytes = strtoll(count, NULL, 10) * strtoll(size, NULL, 10);
+	return 0;
+}
+
+/* Copies every page of src's main database into dst's (the online backup API, in one step:
+ * one read transaction on src, so the copy is a snapshot even while others write). */
+static int backup_copy(sqlite3 *dst, sqlite3 *src, struct dw_error *err)
+{
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+	int rc;
+
+	if (!b)
+		return dw_error_set(err, DW_UNAVAILABLE, "backup failed: %s", sqlite3_errmsg(dst));
+	/* BUSY/LOCKED: a writer holds a lock the copy needs for a moment; wait like a query */
+	for (int tries = 0; tries < BUSY_TIMEOUT_MS / 10; tries++) {
+		rc = sqlite3_backup_step(b, -1);
+		if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+			break;
+		sqlite3_sleep(10);
+	}
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE)
+		return dw_error_set(err, DW_UNAVAILABLE, "backup failed: %s", sqlite3_errstr(rc));
+	rc = sqlite3_errcode(dst);
+	if (rc != SQLITE_OK)
+		return dw_error_set(err, DW_UNAVAILABLE, "backup failed: %s", sqlite3_errmsg(dst));
+	return 0;
+}
+
+/* Opens a database outside any struct store (backup targets, restore sources). */
+static int raw_open(const char *path, int flags, sqlite3 **db, struct dw_error *err)
+{
+	int rc = sqlite3_open_v2(path, db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_extended_result_codes(*db, 1);
+		sqlite3_busy_timeout(*db, BUSY_TIMEOUT_MS);
+		return 0;
+	}
+	dw_error_set(err, DW_UNAVAILABLE, "cannot open database '%s': %s", path,
+	             *db ? sqlite3_errmsg(*db) : sqlite3_errstr(rc));
+	sqlite3_close_v2(*db);
+	*db = NULL;
+	return DW_UNAVAILABLE;
+}
+
+static int raw_exec(sqlite3 *db, const char *sql, const char *path, struct dw_error *err)
+{
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return dw_error_set(err, DW_UNAVAILABLE, "cannot write '%s': %s", path,
+		                    sqlite3_errmsg(db));
+	return 0;
+}
+
+/* fsync of a file or folder by path: what rename-into-place needs to survive a crash. */
+static int sync_path(const char *path, int dir, struct dw_error *err)
+{
+	int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
+
+	if (fd < 0 || fsync(fd)) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return dw_error_set(err, DW_UNAVAILABLE, "cannot sync '%s': %s", path, strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+int store_backup(struct store *st, const char *path, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3 *dst = NULL;
+	char *tmp, *dir, *slash;
+	int rc;
+
+	if ((rc = conn_get(st, &c, err)))
+		return rc;
+	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	unlink(tmp);
+	rc = raw_open(tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &dst, err);
+	if (!rc)
+		rc = backup_copy(dst, c->db, err);
+	/* one self-contained file (the copy of a WAL database would want a -wal beside it) */
+	if (!rc)
+		rc = raw_exec(dst, "PRAGMA journal_mode = DELETE", tmp, err);
+	if (dst && sqlite3_close(dst) != SQLITE_OK && !rc)
+		rc = dw_error_set(err, DW_UNAVAILABLE, "cannot close '%s'", tmp);
+	if (!rc)
+		rc = sync_path(tmp, 0, err);
+	if (!rc && rename(tmp, path))
+		rc = dw_error_set(err, DW_UNAVAILABLE, "cannot rename '%s' to '%s': %s", tmp, path,
+		                  strerror(errno));
+	if (rc) {
+		unlink(tmp);
+	} else {
+		dir = xstrdup(path);
+		slash = strrchr(dir, '/');
+		if (slash)
+			slash[slash == dir ? 1 : 0] = '\0';
+		rc = sync_path(slash ? dir : ".", 1, err);
+		free(dir);
+	}
+	free(tmp);
+	return rc;
+}
+
+/* 0 when db passes SQLite's integrity check and holds a driveway schema this program knows. */
+static int restore_source_check(sqlite3 *db, const char *path, struct dw_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	char first[256] = "";
+	long version = -1;
+	int rc, ok = 0;
+
+	rc = sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(s, 0);
+
+		if (!first[0])
+			snprintf(first, sizeof(first), "%s", t ? t : "");
+		ok = t && !strcmp(t, "ok");
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return dw_error_set(err, DW_INVALID, "cannot check '%s': %s", path,
+		                    sqlite3_errmsg(db));
+	if (!ok)
+		return dw_error_set(err, DW_INVALID, "integrity check of '%s' failed: %s", path,
+		                    first);
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		version = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (version < 1)
+		return dw_error_set(err, DW_INVALID, "'%s' is not a driveway database", path);
+	if (version > NMIGRATIONS)
+		return dw_error_set(err, DW_INVALID,
+		                    "'%s' has store schema version %ld, newer than this program's "
+		                    "(%d)",
+		                    path, version, NMIGRATIONS);
+	return 0;
+}
+
+int store_restore(const char *from, const char *to, struct dw_error *err)
+{
+	sqlite3 *src = NULL, *dst = NULL;
+	int rc;
+
+	rc = raw_open(from, SQLITE_OPEN_READONLY, &src, err);
+	if (!rc)
+		rc = restore_source_check(src, from, err);
+	if (!rc)
+		rc = raw_open(to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &dst, err);
+	if (!rc)
+		rc = backup_copy(dst, src, err);
+	if (!rc)
+		rc = raw_exec(dst, "PRAGMA journal_mode = WAL", to, err);
+	if (dst && sqlite3_close(dst) != SQLITE_OK && !rc)
+		rc = dw_error_set(err, DW_UNAVAILABLE, "cannot close '%s'", to);
+	sqlite3_close_v2(src);
+	return rc;
+}
+
 /* Domains ----------------------------------------------------------------------------------- */
 
 static int domain_put_tx(struct conn *c, const char *name, const char *text, const char *canon,
@@ -1146,6 +1413,7 @@ static int domain_put_tx(struct conn *c, const char *name, const char *text, con
 {
 	sqlite3_stmt *s = NULL;
 	long long id = 0, cur = 0;
+	char before[FP_MAX], after[FP_MAX], *resource;
 	int rc, found, same = 0;
 
 	if ((rc = prep(c, S_DOMAIN_FIND, &s, err)) || (rc = bindf(c, s, err, "t", name)))
@@ -1157,6 +1425,7 @@ static int domain_put_tx(struct conn *c, const char *name, const char *text, con
 		id = sqlite3_column_int64(s, 0);
 		cur = sqlite3_column_int64(s, 2);
 		same = old && !strcmp(old, canon);
+		fp_text(old ? old : "", before);
 	}
 	done(s);
 	if ((rc = precondition("domain", name, found, cur, expect_rev, err)))
@@ -1179,7 +1448,13 @@ static int domain_put_tx(struct conn *c, const char *name, const char *text, con
 		*result = STORE_CREATED;
 		*rev = 1;
 	}
-	return run(c, s, err);
+	if ((rc = run(c, s, err)))
+		return rc;
+	resource = xasprintf("/domains/%s", name);
+	rc = change_add(c, "domain.put", resource, found ? before : NULL, fp_text(canon, after),
+	                err);
+	free(resource);
+	return rc;
 }
 
 int store_domain_put(struct store *st, const char *name, const json_t *doc, long long expect_rev,
@@ -1301,6 +1576,7 @@ static int domain_delete_tx(struct conn *c, const char *name, long long expect_r
 {
 	sqlite3_stmt *s = NULL;
 	long long id, cur, total, deleted;
+	char before[FP_MAX], *resource;
 	int rc;
 
 	if ((rc = prep(c, S_DOMAIN_FIND, &s, err)) || (rc = bindf(c, s, err, "t", name)))
@@ -1313,6 +1589,7 @@ static int domain_delete_tx(struct conn *c, const char *name, long long expect_r
 	}
 	id = sqlite3_column_int64(s, 0);
 	cur = sqlite3_column_int64(s, 2);
+	fp_text(col_text(s, 1) ? col_text(s, 1) : "", before);
 	done(s);
 	if ((rc = precondition("domain", name, 1, cur, expect_rev, err)))
 		return rc;
@@ -1331,9 +1608,13 @@ static int domain_delete_tx(struct conn *c, const char *name, long long expect_r
 	if (total > 0)
 		return dw_error_set(err, DW_CONFLICT, "domain '%s' still has %lld product%s", name,
 		                    total, total == 1 ? "" : "s");
-	if ((rc = prep(c, S_DOMAIN_DELETE, &s, err)) || (rc = bindf(c, s, err, "I", id)))
+	if ((rc = prep(c, S_DOMAIN_DELETE, &s, err)) || (rc = bindf(c, s, err, "I", id)) ||
+	    (rc = run(c, s, err)))
 		return rc;
-	return run(c, s, err);
+	resource = xasprintf("/domains/%s", name);
+	rc = change_add(c, "domain.delete", resource, before, NULL, err);
+	free(resource);
+	return rc;
 }
 
 int store_domain_delete(struct store *st, const char *name, long long expect_rev,
@@ -1408,7 +1689,7 @@ static int product_put_tx(struct conn *c, struct product_put *pp, struct dw_erro
 	const char *lifecycle = doc_str(pp->doc, "metadata", "lifecycle");
 	const char *title = doc_str(pp->doc, "metadata", "title");
 	const char *description = doc_str(pp->doc, "metadata", "description");
-	char key[300];
+	char key[300], before[FP_MAX], after[FP_MAX], *resource;
 	sqlite3_stmt *s = NULL;
 	long long domain_id, id = 0, cur = 0;
 	int rc, found, live = 0, same = 0;
@@ -1438,6 +1719,7 @@ static int product_put_tx(struct conn *c, struct product_put *pp, struct dw_erro
 		cur = sqlite3_column_int64(s, 2);
 		live = sqlite3_column_type(s, 3) == SQLITE_NULL;
 		same = old && !strcmp(old, pp->canon);
+		fp_text(old ? old : "", before);
 	}
 	done(s);
 	/* a deleted product does not exist for preconditions: If-None-Match: * revives it */
@@ -1466,9 +1748,15 @@ static int product_put_tx(struct conn *c, struct product_put *pp, struct dw_erro
 		pp->result = STORE_CREATED;
 		pp->rev = 1;
 	}
-	if ((rc = product_tags_write(c, id, pp->doc, err)))
+	if ((rc = product_tags_write(c, id, pp->doc, err)) ||
+	    (rc = flows_sync(c, id, pp->doc, err)))
 		return rc;
-	return flows_sync(c, id, pp->doc, err);
+	/* a deleted product was absent: its revival has no "before" */
+	resource = xasprintf("/domains/%s/products/%s", pp->domain, pp->name);
+	rc = change_add(c, "product.put", resource, live ? before : NULL, fp_text(pp->canon, after),
+	                err);
+	free(resource);
+	return rc;
 }
 
 int store_product_put(struct store *st, const char *domain, const char *name, const json_t *doc,
@@ -1745,19 +2033,30 @@ static int product_delete_tx(struct conn *c, const char *domain, const char *nam
 {
 	sqlite3_stmt *s = NULL;
 	long long id, cur;
-	char key[300];
+	char key[300], before[FP_MAX], *resource;
 	int rc;
 
 	snprintf(key, sizeof(key), "%s/%s", domain, name);
 	if ((rc = product_live_id(c, domain, name, &id, &cur, err)) ||
 	    (rc = precondition("product", key, 1, cur, expect_rev, err)))
 		return rc;
+	if ((rc = prep(c, S_PRODUCT_CANON, &s, err)) || (rc = bindf(c, s, err, "I", id)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	fp_text(rc == 1 && col_text(s, 0) ? col_text(s, 0) : "", before);
+	done(s);
 	if ((rc = prep(c, S_PRODUCT_DELETE, &s, err)) ||
 	    (rc = bindf(c, s, err, "II", id, now_unix())) || (rc = run(c, s, err)))
 		return rc;
 	/* a deleted product consumes nothing: its flows go (a PUT that revives it restores
 	 * them from its document) */
-	return flows_sync(c, id, NULL, err);
+	if ((rc = flows_sync(c, id, NULL, err)))
+		return rc;
+	resource = xasprintf("/domains/%s/products/%s", domain, name);
+	rc = change_add(c, "product.delete", resource, before, NULL, err);
+	free(resource);
+	return rc;
 }
 
 int store_product_delete(struct store *st, const char *domain, const char *name,
@@ -1823,6 +2122,14 @@ static int version_add_tx(struct conn *c, const char *domain, const char *produc
 	/* the new version is the latest: search now sees its fields */
 	if ((rc = product_fields_write(c, id, in->fields, err)))
 		return rc;
+	{
+		char *resource = xasprintf("/domains/%s/products/%s/versions/%lld", domain,
+		                           product, next);
+		rc = change_add(c, "version.add", resource, NULL, in->fingerprint, err);
+		free(resource);
+		if (rc)
+			return rc;
+	}
 	*number = (int)next;
 	*result = STORE_CREATED;
 	return 0;
@@ -2064,32 +2371,66 @@ int store_config_get(struct store *st, const char *key, char **value, struct dw_
 	return 0;
 }
 
+/* The fingerprint of a configuration entry, {"key": key, "value": value}, into fp. */
+static const char *config_fp(const char *key, const char *value, char fp[FP_MAX])
+{
+	return fp_json(json_pack("{s:s, s:s}", "key", key, "value", value), fp);
+}
+
+/* Writes key's value (value NULL: removes it) and records the change, in c's transaction. */
+static int config_write_tx(struct conn *c, const char *key, const char *value,
+                           struct dw_error *err)
+{
+	char before[FP_MAX], after[FP_MAX], *resource;
+	sqlite3_stmt *s = NULL;
+	int rc, found, same;
+
+	if ((rc = prep(c, S_CONFIG_GET, &s, err)) || (rc = bindf(c, s, err, "t", key)))
+		return rc;
+	if ((found = step(c, s, err)) < 0)
+		return found;
+	if (found)
+		config_fp(key, col_text(s, 0) ? col_text(s, 0) : "", before);
+	same = found ? value && col_text(s, 0) && !strcmp(col_text(s, 0), value) : !value;
+	done(s);
+	if (same)
+		return 0; /* nothing changes, nothing to record */
+	if (value && ((rc = prep(c, S_CONFIG_PUT, &s, err)) ||
+	              (rc = bindf(c, s, err, "tt", key, value))))
+		return rc;
+	if (!value && ((rc = prep(c, S_CONFIG_DELETE, &s, err)) ||
+	               (rc = bindf(c, s, err, "t", key))))
+		return rc;
+	if ((rc = run(c, s, err)))
+		return rc;
+	resource = xasprintf("/config/%s", key);
+	rc = change_add(c, value ? "config.put" : "config.delete", resource,
+	                found ? before : NULL, value ? config_fp(key, value, after) : NULL, err);
+	free(resource);
+	return rc;
+}
+
 int store_config_put(struct store *st, const char *key, const char *value, struct dw_error *err)
 {
 	struct conn *c;
-	sqlite3_stmt *s = NULL;
 	int rc;
 
 	if (!key || !*key || !value)
 		return dw_error_set(err, DW_INVALID, "configuration needs a key and a value");
 	if ((rc = conn_get(st, &c, err)) || (rc = tx_begin(c, err)))
 		return rc;
-	if (!(rc = prep(c, S_CONFIG_PUT, &s, err)) && !(rc = bindf(c, s, err, "tt", key, value)))
-		rc = run(c, s, err);
+	rc = config_write_tx(c, key, value, err);
 	return tx_end(c, rc, err);
 }
 
 int store_config_delete(struct store *st, const char *key, struct dw_error *err)
 {
 	struct conn *c;
-	sqlite3_stmt *s = NULL;
 	int rc;
 
 	if ((rc = conn_get(st, &c, err)) || (rc = tx_begin(c, err)))
 		return rc;
-	if (!(rc = prep(c, S_CONFIG_DELETE, &s, err)) &&
-	    !(rc = bindf(c, s, err, "t", key ? key : "")))
-		rc = run(c, s, err);
+	rc = config_write_tx(c, key ? key : "", NULL, err);
 	return tx_end(c, rc, err);
 }
 
@@ -2191,11 +2532,41 @@ int store_subject_versions(struct store *st, const char *domain, const char *pro
 	return 0;
 }
 
+/* The fingerprint of a version's visibility, {"fingerprint": the contract's, "hidden"}. */
+static const char *visibility_fp(const char *fingerprint, int hidden, char fp[FP_MAX])
+{
+	return fp_json(json_pack("{s:s, s:b}", "fingerprint", fingerprint, "hidden", hidden), fp);
+}
+
+/* Records a visibility change of version number (contract fingerprint vfp, hidden before). */
+static int version_hide_log(struct conn *c, const char *domain, const char *product, int number,
+                            enum store_hide how, const char *vfp, int hidden,
+                            struct dw_error *err)
+{
+	static const char *const actions[] = {
+	    [STORE_HIDE] = "version.hide",
+	    [STORE_UNHIDE] = "version.unhide",
+	    [STORE_PURGE] = "version.purge",
+	};
+	char before[FP_MAX], after[FP_MAX], *resource;
+	int rc;
+
+	if ((how == STORE_HIDE && hidden) || (how == STORE_UNHIDE && !hidden))
+		return 0; /* nothing changed */
+	resource = xasprintf("/domains/%s/products/%s/versions/%d", domain, product, number);
+	rc = change_add(c, actions[how], resource, visibility_fp(vfp, hidden, before),
+	                how == STORE_PURGE ? NULL : visibility_fp(vfp, how == STORE_HIDE, after),
+	                err);
+	free(resource);
+	return rc;
+}
+
 static int version_hide_tx(struct conn *c, const char *domain, const char *product, int number,
                            enum store_hide how, struct dw_error *err)
 {
 	sqlite3_stmt *s = NULL;
 	long long pid, vid;
+	char vfp[FP_MAX];
 	int rc, hidden;
 
 	if ((rc = product_live_id(c, domain, product, &pid, NULL, err)))
@@ -2210,7 +2581,12 @@ static int version_hide_tx(struct conn *c, const char *domain, const char *produ
 	}
 	vid = sqlite3_column_int64(s, 0);
 	hidden = sqlite3_column_int(s, 1);
+	snprintf(vfp, sizeof(vfp), "%s", col_text(s, 2) ? col_text(s, 2) : "");
 	done(s);
+	if (how != STORE_HIDE && how != STORE_UNHIDE && how != STORE_PURGE)
+		return dw_error_set(err, DW_INTERNAL, "unknown version visibility change");
+	if ((rc = version_hide_log(c, domain, product, number, how, vfp, hidden, err)))
+		return rc;
 	switch (how) {
 	case STORE_HIDE:
 		if ((rc = prep(c, S_HIDE, &s, err)) ||
@@ -2253,20 +2629,56 @@ int store_version_hide(struct store *st, const char *domain, const char *product
 	return tx_end(c, rc, err);
 }
 
+/* The fingerprint of a subject's binding, {"subject", "product": "domain/product"}. */
+static const char *binding_fp(const char *subject, const char *ref, char fp[FP_MAX])
+{
+	return fp_json(json_pack("{s:s, s:s}", "subject", subject, "product", ref), fp);
+}
+
+static int subject_bind_tx(struct conn *c, const char *subject, const char *domain,
+                           const char *product, struct dw_error *err)
+{
+	char before[FP_MAX], after[FP_MAX], *ref, *resource;
+	sqlite3_stmt *s = NULL;
+	long long pid;
+	int rc, found, same;
+
+	if ((rc = product_live_id(c, domain, product, &pid, NULL, err)))
+		return rc;
+	ref = xasprintf("%s/%s", domain, product);
+	if ((rc = prep(c, S_SUBJECT_GET, &s, err)) || (rc = bindf(c, s, err, "t", subject)))
+		goto out;
+	if ((rc = found = step(c, s, err)) < 0)
+		goto out;
+	same = found && col_text(s, 0) && !strcmp(col_text(s, 0), ref);
+	if (found)
+		binding_fp(subject, col_text(s, 0) ? col_text(s, 0) : "", before);
+	done(s);
+	rc = 0;
+	if (same)
+		goto out; /* bound to it already */
+	if ((rc = prep(c, S_SUBJECT_BIND, &s, err)) ||
+	    (rc = bindf(c, s, err, "tI", subject, pid)) || (rc = run(c, s, err)))
+		goto out;
+	resource = xasprintf("/subjects/%s", subject);
+	rc = change_add(c, "subject.bind", resource, found ? before : NULL,
+	                binding_fp(subject, ref, after), err);
+	free(resource);
+out:
+	free(ref);
+	return rc;
+}
+
 int store_subject_bind(struct store *st, const char *subject, const char *domain,
                        const char *product, struct dw_error *err)
 {
 	struct conn *c;
-	sqlite3_stmt *s = NULL;
-	long long pid;
 	int rc;
 
 	if ((rc = conn_get(st, &c, err)) || (rc = tx_begin(c, err)))
 		return rc;
-	rc = product_live_id(c, domain ? domain : "", product ? product : "", &pid, NULL, err);
-	if (!rc && !(rc = prep(c, S_SUBJECT_BIND, &s, err)) &&
-	    !(rc = bindf(c, s, err, "tI", subject ? subject : "", pid)))
-		rc = run(c, s, err);
+	rc = subject_bind_tx(c, subject ? subject : "", domain ? domain : "",
+	                     product ? product : "", err);
 	return tx_end(c, rc, err);
 }
 
@@ -2642,9 +3054,30 @@ static json_t *token_from_row(sqlite3_stmt *s)
 	return t;
 }
 
+/* The fingerprint of a token's record (never of its secret or hash):
+ * {"id", "name", "scope", "expiresAt": Unix time or null, "revoked"}. */
+static const char *token_fp(long long id, const char *name, const char *scope,
+                            long long expires_at, int revoked, char fp[FP_MAX])
+{
+	return fp_json(json_pack("{s:I, s:s, s:s, s:o, s:b}", "id", (json_int_t)id, "name", name,
+	                         "scope", scope, "expiresAt",
+	                         expires_at ? json_integer(expires_at) : json_null(), "revoked",
+	                         revoked),
+	               fp);
+}
+
+/* "/domains/<scope>/tokens/<id>", or "/tokens/<id>" for the admin's (malloc'd). */
+static char *token_resource(const char *scope, long long id)
+{
+	if (!strcmp(scope, "admin"))
+		return xasprintf("/tokens/%lld", id);
+	return xasprintf("/domains/%s/tokens/%lld", scope, id);
+}
+
 static int token_add_tx(struct conn *c, const char *name, const char *scope, const char *hash_hex,
                         long long expires_at, long long *id, struct dw_error *err)
 {
+	char after[FP_MAX], *resource;
 	long long now = now_unix();
 	sqlite3_stmt *s = NULL;
 	int rc;
@@ -2663,7 +3096,11 @@ static int token_add_tx(struct conn *c, const char *name, const char *scope, con
 	    (rc = run(c, s, err)))
 		return rc;
 	*id = sqlite3_last_insert_rowid(c->db);
-	return 0;
+	resource = token_resource(scope, *id);
+	rc = change_add(c, "token.create", resource, NULL,
+	                token_fp(*id, name, scope, expires_at, 0, after), err);
+	free(resource);
+	return rc;
 }
 
 int store_token_add(struct store *st, const char *name, const char *scope, const char *hash_hex,
@@ -2773,21 +3210,111 @@ int store_token_list(struct store *st, const char *scope, json_t **items, struct
 	return 0;
 }
 
+static int token_revoke_tx(struct conn *c, const char *scope, long long id, struct dw_error *err)
+{
+	char before[FP_MAX], after[FP_MAX], *name, *resource;
+	sqlite3_stmt *s = NULL;
+	long long expires;
+	int rc;
+
+	if ((rc = prep(c, S_TOKEN_GET, &s, err)) || (rc = bindf(c, s, err, "It", id, scope)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	if (rc == 0 || sqlite3_column_type(s, 2) != SQLITE_NULL) {
+		done(s);
+		return dw_error_set(err, DW_NOT_FOUND, "token %lld not found in scope '%s'", id,
+		                    scope);
+	}
+	name = xstrdup(col_text(s, 0) ? col_text(s, 0) : "");
+	expires = sqlite3_column_int64(s, 1);
+	done(s);
+	if ((rc = prep(c, S_TOKEN_REVOKE, &s, err)) ||
+	    (rc = bindf(c, s, err, "ItI", id, scope, now_unix())) || (rc = run(c, s, err))) {
+		free(name);
+		return rc;
+	}
+	resource = token_resource(scope, id);
+	rc = change_add(c, "token.revoke", resource, token_fp(id, name, scope, expires, 0, before),
+	                token_fp(id, name, scope, expires, 1, after), err);
+	free(resource);
+	free(name);
+	return rc;
+}
+
 int store_token_revoke(struct store *st, const char *scope, long long id, struct dw_error *err)
 {
 	struct conn *c;
-	sqlite3_stmt *s = NULL;
 	int rc;
 
 	scope = scope ? scope : "";
 	if ((rc = conn_get(st, &c, err)) || (rc = tx_begin(c, err)))
 		return rc;
-	if (!(rc = prep(c, S_TOKEN_REVOKE, &s, err)) &&
-	    !(rc = bindf(c, s, err, "ItI", id, scope, now_unix())) && !(rc = run(c, s, err)) &&
-	    sqlite3_changes(c->db) == 0)
-		rc = dw_error_set(err, DW_NOT_FOUND, "token %lld not found in scope '%s'", id,
-		                  scope);
+	rc = token_revoke_tx(c, scope, id, err);
 	return tx_end(c, rc, err);
+}
+
+int store_change_list(struct store *st, long long since_id, long long since_time,
+                      const struct store_page *page, json_t **items, char **next,
+                      struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	long long after = since_id > 0 ? since_id : 0, last = 0;
+	int limit, rc, n = 0;
+
+	*items = NULL;
+	*next = NULL;
+	if ((limit = page_limit(page, err)) < 0)
+		return limit;
+	if (page_cursor(page)) {
+		char *raw = NULL, *end;
+		long long v;
+
+		if ((rc = cursor_parse(page_cursor(page), 'c', &raw, NULL, err)))
+			return rc;
+		v = strtoll(raw, &end, 10);
+		if (end == raw || *end || v < 0) {
+			free(raw);
+			return bad_cursor(err);
+		}
+		free(raw);
+		after = v > after ? v : after;
+	}
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_CHANGE_LIST, &s, err)) ||
+	    (rc = bindf(c, s, err, "IIi", after, since_time, limit + 1)))
+		return rc;
+	*items = xjson(json_array());
+	while ((rc = step(c, s, err)) == 1) {
+		json_t *item;
+
+		if (++n > limit)
+			break;
+		last = sqlite3_column_int64(s, 0);
+		item = xjson(json_object());
+		jset(item, "id", json_integer(last));
+		jset(item, "at", col_time(s, 1));
+		jset(item, "who", col_string(s, 2));
+		jset(item, "scope", col_string(s, 3));
+		jset(item, "action", col_string(s, 4));
+		jset(item, "resource", col_string(s, 5));
+		jset(item, "before", col_string(s, 6));
+		jset(item, "after", col_string(s, 7));
+		jappend(*items, item);
+	}
+	done(s);
+	if (rc < 0) {
+		json_decref(*items);
+		*items = NULL;
+		return rc;
+	}
+	if (n > limit) {
+		char num[32];
+
+		snprintf(num, sizeof(num), "%lld", last);
+		*next = cursor_make('c', num, NULL);
+	}
+	return 0;
 }
 
 int store_token_count(struct store *st, long long *n, struct dw_error *err)

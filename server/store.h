@@ -313,10 +313,55 @@ int store_token_revoke(struct store *st, const char *scope, long long id, struct
 /* Number of tokens ever created (drivewayd makes the admin token when this is 0). */
 int store_token_count(struct store *st, long long *n, struct dw_error *err);
 
+/* Change history ------------------------------------------------------------------------- */
+/*
+ * Every write above appends one row per change to the change history, in the same transaction
+ * as the change itself, so that a change is recorded exactly when it is committed: domain.put,
+ * domain.delete, product.put (product documents, also when written through PATCH, the
+ * compatibility resource or the Confluent-compatible API), product.delete, version.add,
+ * version.hide, version.unhide, version.purge, config.put, config.delete, subject.bind,
+ * token.create, token.revoke. A write that changes nothing (an unchanged put, an idempotent
+ * registration) records nothing. Flows change only with product writes and have no rows of
+ * their own. The rows are never updated or deleted: triggers in the schema refuse both.
+ *
+ * A row names who wrote (the token's name and scope), the action, the resource's API path and
+ * the "sha256:<hex>" fingerprints of the resource's canonical document before and after (null
+ * when it was absent before or is absent after): the canonical descriptor document for
+ * domains and products; the contract's canonical fingerprint for versions ({"fingerprint",
+ * "hidden"} for the visibility changes); {"key","value"} for configuration;
+ * {"subject","product"} for bindings; {"id","name","scope","expiresAt","revoked"} for tokens
+ * (never their secret or hash).
+ *
+ * The writer: rather than a parameter on every write function, the calling thread names it
+ * with store_actor_set() (the dispatcher does, from the request's token, before each handler,
+ * and clears it after). Writes with no actor set, such as the admin token's bootstrap, are
+ * recorded as "system". name and scope are copied (truncated to 127 and 63 bytes).
+ */
+void store_actor_set(const char *name, const char *scope);
+/* The changes with an id above since_id (0: from the first) made at or after since_time (Unix
+ * time, 0: any), oldest first: [{"id","at","who","scope","action","resource","before",
+ * "after"}]. */
+int store_change_list(struct store *st, long long since_id, long long since_time,
+                      const struct store_page *page, json_t **items, char **next,
+                      struct dw_error *err);
+
 /* Maintenance ------------------------------------------------------------------------------- */
 
 /* Runs SQLite's integrity check on the database: 0 when it reports "ok", else DW_INTERNAL with
  * the first problem found. */
 int store_integrity_check(struct store *st, struct dw_error *err);
+/* The database's size in bytes: page_count * page_size (free pages included). */
+int store_size(struct store *st, long long *bytes, struct dw_error *err);
+/* Writes a consistent copy of the database to path with SQLite's online backup API, in one read
+ * transaction: the copy holds every write committed before it started, none after, while other
+ * connections (another drivewayd on the same file) go on writing. The copy is written beside
+ * path, synced and renamed over it, in rollback-journal mode (one file, nothing beside it).
+ * DW_UNAVAILABLE when path cannot be written. */
+int store_backup(struct store *st, const char *path, struct dw_error *err);
+/* Copies database from (checked first: SQLite's integrity check, and a driveway schema no newer
+ * than this program's, else DW_INVALID) over database to (created when missing), which is left
+ * in WAL mode. Nothing may serve to meanwhile. Needs no struct store: the source is never
+ * migrated, the target is when drivewayd next opens it. */
+int store_restore(const char *from, const char *to, struct dw_error *err);
 
 #endif

@@ -244,6 +244,23 @@ START_TEST(test_ui_routes)
 	expect_ui("/ui/assets/no-such.js", 404, "application/problem+json");
 	expect_ui("/ui/assets/..%2Fschemas%2Fopenapi.json", 404, NULL);
 	expect("POST", "/ui/x", "{}", 405);
+	/* A trailing slash on a path that exists without it: a redirect for GET, else 404. */
+	{
+		char *loc;
+
+		ck_assert_int_eq(hs_req("GET", "/ui/", NULL, NULL, &r), 308);
+		loc = hs_header(&r, "Location");
+		ck_assert_str_eq(loc, "/ui");
+		free(loc);
+		hs_response_release(&r);
+		ck_assert_int_eq(hs_req("GET", "/domains/", NULL, NULL, &r), 308);
+		hs_response_release(&r);
+		ck_assert_int_eq(hs_req("GET", "/nothing-here/", NULL, NULL, &r), 404);
+		hs_response_release(&r);
+		ck_assert_int_eq(hs_req("GET", "/ui//", NULL, NULL, &r), 404);
+		hs_response_release(&r);
+		expect("PUT", "/domains/", "{}", 404);
+	}
 	/* ETag revalidation. */
 	hs_do(&hs_srv, &rq, &r);
 	etag = hs_header(&r, "ETag");

@@ -235,15 +235,15 @@ START_TEST(test_migration_sets_user_version)
 	ck_assert_uint_eq(fread(magic, 1, 16, f), 16);
 	fclose(f);
 	ck_assert_int_eq(memcmp(magic, "SQLite format 3", 16), 0);
-	ck_assert_uint_eq(header_u32(db_path, 60), 5); /* user_version */
+	ck_assert_uint_eq(header_u32(db_path, 60), 6); /* user_version */
 	ck_assert_uint_eq(header_u32(db_path, 16) >> 8 & 0xff, 2); /* write version 2: WAL */
 
 	/* a database from a newer program is refused, not downgraded */
 	header_set_u32(db_path, 60, 99);
 	ck_assert_int_eq(store_open(db_path, &other, &err), DW_INTERNAL);
 	ck_assert_ptr_null(other);
-	ck_assert_str_eq(err.message, "store schema version 99 is newer than this program's (5)");
-	header_set_u32(db_path, 60, 5);
+	ck_assert_str_eq(err.message, "store schema version 99 is newer than this program's (6)");
+	header_set_u32(db_path, 60, 6);
 	ck_assert_int_eq(store_open(db_path, &st, &err), 0);
 	ck_assert_int_eq(store_integrity_check(st, &err), 0);
 }
@@ -955,7 +955,7 @@ START_TEST(test_migration_2_fills_tables)
 		 " DROP TABLE flows; DROP TABLE config; DROP TABLE schema_ids;"
 		 " DROP TABLE versions_hidden; DROP TABLE subjects; DROP TABLE version_floor;"
 		 " DROP INDEX versions_fingerprint; DROP INDEX products_topic;"
-		 " DROP INDEX versions_product_fingerprint;"
+		 " DROP INDEX versions_product_fingerprint; DROP TABLE changes;"
 		 " PRAGMA user_version = 1;'",
 		 db_path);
 	/* The sqlite3 program (scripts/install-deps.sh installs it) turns it into a v1 database. */

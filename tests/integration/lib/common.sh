@@ -4,8 +4,9 @@
 #   . "$(dirname "$0")/lib/common.sh"
 #   lib_init NAME        work dir $tmp (removed on exit unless DRIVEWAY_KEEP_TMP=1), traps,
 #                        the PASS/FAIL counters; fails when a binary is missing
-#   lib_start_server     drivewayd on a free loopback port with its db in $tmp, its admin token
-#                        file and URL exported for the CLI ($server_pid, $port)
+#   lib_start_server [ARG...]  drivewayd (with the extra ARGs) on a free loopback port with its
+#                        db in $tmp, its admin token file and URL exported for the CLI
+#                        ($server_pid, $port; the URL is https:// when an ARG is --tls-cert)
 #   lib_finish NAME      prints the summary; its status is the script's result
 #
 # run/dw keep a command's stdout in $tmp/out, stderr in $tmp/err and its status in $rc; check,
@@ -82,7 +83,11 @@ err_has() { grep -Eq -- "$1" "$tmp/err"; }
 json_ok() { "$py" -c 'import json,sys; json.load(sys.stdin)' <"$tmp/out" 2>/dev/null; }
 
 lib_start_server() {
-	"$dwd_bin" --db "$tmp/d.db" --listen 127.0.0.1:0 --port-file "$tmp/port" --quiet \
+	scheme=http
+	for a in "$@"; do
+		[ "$a" = --tls-cert ] && scheme=https
+	done
+	"$dwd_bin" --db "$tmp/d.db" --listen 127.0.0.1:0 --port-file "$tmp/port" --quiet "$@" \
 		2>"$tmp/drivewayd.log" &
 	server_pid=$!
 	i=0
@@ -96,7 +101,7 @@ lib_start_server() {
 		sleep 0.1
 	done
 	port=$(cat "$tmp/port")
-	DRIVEWAY_URL=http://127.0.0.1:$port
+	DRIVEWAY_URL=$scheme://127.0.0.1:$port
 	DRIVEWAY_TOKEN_FILE=$tmp/d.db.admin-token
 	export DRIVEWAY_URL DRIVEWAY_TOKEN_FILE
 	unset DRIVEWAY_TOKEN 2>/dev/null || :
