@@ -17,6 +17,7 @@
 #include "server/http.h"
 #include "server/server.h"
 #include "validators/contract.h"
+#include "validators/utf8.h"
 #include "validators/xalloc.h"
 
 struct http {
@@ -190,10 +191,19 @@ const char *response_header_get(const struct response *res, const char *name)
 void response_problem(struct response *res, const struct request *req, int status,
                       const char *title, const char *detail)
 {
-	json_t *doc = xjson(json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title",
-	                              title, "status", status, "detail", detail, "instance",
-	                              req && req->path ? req->path : "/"));
+	/* a request's path is raw bytes, a JSON string must be UTF-8 */
+	char *safe_detail = xstrdup(detail);
+	char *instance = xstrdup(req && req->path ? req->path : "/");
+	json_t *doc;
 	char *text;
+
+	utf8_scrub(safe_detail);
+	utf8_scrub(instance);
+	doc = xjson(json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", "about:blank", "title", title,
+	                      "status", status, "detail", safe_detail, "instance", instance));
+
+	free(safe_detail);
+	free(instance);
 
 	if (res->extra) {
 		/* the standard members above win over extension members of the same name */

@@ -47,6 +47,9 @@ static struct dw_finding *push(struct dw_findings *f, enum dw_severity sev, cons
 	x->pointer = dw_strdup_opt(pointer ? pointer : "", &bad);
 	x->line = line;
 	x->col = col;
+	/* messages quote what they are about, which may be raw bytes (a request path's name) */
+	utf8_scrub(message);
+	utf8_scrub(x->pointer);
 	x->message = message;
 	if (bad) {
 		free(x->rule);

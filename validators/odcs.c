@@ -552,12 +552,15 @@ static void check_root(struct odcs *o, const json_t *doc)
 
 	if ((v = required(o, doc, "apiVersion"))) {
 		const char *s = json_string_value(v);
-		const char *p = s ? s + 5 : NULL;
-		while (p && isdigit((unsigned char)*p))
-			p++;
+		const char *p = NULL;
+
+		/* the digits after "v3.0.", read only once the prefix is there ("v3" is shorter) */
+		if (s && strncmp(s, "v3.0.", 5) == 0)
+			for (p = s + 5; isdigit((unsigned char)*p);)
+				p++;
 		if (!s)
 			add_at(o, "apiVersion", "'apiVersion' must be a string");
-		else if (strncmp(s, "v3.0.", 5) || p == s + 5 || *p)
+		else if (!p || p == s + 5 || *p)
 			add_at(o, "apiVersion", "unsupported apiVersion '%s': expected v3.0.x", s);
 	}
 	if ((v = required(o, doc, "kind")) &&

@@ -1,6 +1,8 @@
 /*
  * utf8: UTF-8 validation and encoding, hex digits (see utf8.h).
  */
+#include <string.h>
+
 #include "validators/utf8.h"
 
 size_t utf8_seq_len(const unsigned char *s, size_t n)
@@ -40,6 +42,20 @@ int utf8_valid(const char *s, size_t n)
 		i += k;
 	}
 	return 1;
+}
+
+void utf8_scrub(char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	for (size_t i = 0; i < n;) {
+		size_t k = utf8_seq_len((const unsigned char *)s + i, n - i);
+
+		if (k)
+			i += k;
+		else
+			s[i++] = '?';
+	}
 }
 
 size_t utf8_encode(char *out, unsigned long cp)
