@@ -1,7 +1,8 @@
 /*
  * driveway diff OLD NEW: the changes between two contract files and the verdict under a
  * compatibility mode, offline. Each file holds exactly one document; the format is detected
- * from the documents (and an .avsc name) unless --format names it.
+ * from the documents (and an .avsc name) unless --format names it. A .proto file (or --format
+ * protobuf) is Protobuf schema text: read as text, its changes located through the AST.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -14,13 +15,15 @@
 #include "cli/report.h"
 #include "validators/compat.h"
 #include "validators/load.h"
+#include "validators/protobuf.h"
 #include "validators/xalloc.h"
 
 struct side {
 	const char *path;
 	struct dw_docset set;
 	const struct dw_doc *doc; /* the one document, once loaded */
-	enum dw_format fmt;       /* what it is checked as */
+	enum dw_format fmt;       /* what it is checked as (set before loading for protobuf) */
+	json_t *ast;              /* protobuf: the AST its changes are located in, or NULL */
 	struct dw_findings errs;  /* why it did not load, or its findings as a contract */
 	int rc;
 };
@@ -38,6 +41,18 @@ static void *side_load(void *arg)
 		dw_findings_add_at(&s->errs, DW_SEV_ERROR, NULL, NULL, 0, 0, "", "%s",
 		                   err.message);
 		s->rc = DW_MALFORMED;
+		return NULL;
+	}
+	if (s->fmt == DW_FMT_PROTOBUF) {
+		s->rc = files_text_doc(text, len, &s->set);
+		free(text);
+		if (s->rc) {
+			dw_findings_add_at(&s->errs, DW_SEV_ERROR, NULL, NULL, 0, 0, "",
+			                   "contract '%s' is not UTF-8 text", s->path);
+			s->rc = DW_MALFORMED;
+		} else {
+			s->doc = &s->set.docs[0];
+		}
 		return NULL;
 	}
 	s->rc = dw_load(text, len, s->path, &s->set, &s->errs);
@@ -66,6 +81,7 @@ static void *side_release(void *arg)
 
 	dw_docset_release(&s->set);
 	dw_findings_release(&s->errs);
+	json_decref(s->ast);
 	return NULL;
 }
 
@@ -179,23 +195,20 @@ static enum dw_format detect_both(const struct side *old, const struct side *new
 	if (!a || !b)
 		fprintf(stderr,
 		        "error: cannot tell the contract format of '%s' (give --format openapi, "
-		        "avro, jsonschema or table)\n",
+		        "avro, jsonschema, table or protobuf)\n",
 		        !a ? old->path : new->path);
 	else
 		fprintf(stderr,
 		        "error: cannot tell which contract format '%s' and '%s' are in (give "
-		        "--format openapi, avro, jsonschema or table)\n",
+		        "--format openapi, avro, jsonschema, table or protobuf)\n",
 		        old->path, new->path);
 	return DW_FMT_UNKNOWN;
 }
 
-/* --format: the formats whose contracts are YAML or JSON documents, "table" (or "odcs") being
- * the ODCS table contract. */
+/* --format: every contract format, "table" (or "odcs") being the ODCS table contract. */
 static enum dw_format format_parse(const char *name)
 {
-	enum dw_format f = strcmp(name, "table") == 0 ? DW_FMT_ODCS : contract_format_parse(name);
-
-	return f >= DW_FMT_OPENAPI && f <= DW_FMT_ODCS ? f : DW_FMT_UNKNOWN;
+	return strcmp(name, "table") == 0 ? DW_FMT_ODCS : contract_format_parse(name);
 }
 
 /* Structural checks of one side under s->fmt into s->errs (emptied first), located in the
@@ -239,18 +252,52 @@ static int validate_both(struct side *old, struct side *new, enum dw_format fmt)
 	return rc;
 }
 
+/*
+ * A protobuf change's pointer leads into the side's AST (protobuf.h), whose elements carry
+ * "line" and "col" in the .proto text: the place is that of the nearest element at or above
+ * pointer that has one, else the start of the file.
+ */
+static void proto_locate(struct side *s, const char *pointer, int *line, int *col)
+{
+	char *p = xstrdup(pointer);
+	char *slash;
+
+	*line = *col = 1;
+	if (!s->ast && protobuf_contract_ast(s->doc->root, &s->ast) != 0) {
+		free(p);
+		return;
+	}
+	for (;;) {
+		const json_t *n = dw_pointer_get(s->ast, p);
+		json_int_t l = json_integer_value(json_object_get(n, "line"));
+
+		if (l > 0) {
+			*line = (int)l;
+			*col = (int)json_integer_value(json_object_get(n, "col"));
+			break;
+		}
+		if (!(slash = strrchr(p, '/')))
+			break;
+		*slash = '\0';
+	}
+	free(p);
+}
+
 /* Each change is located in the new file when the part exists there, else in the old one. */
-static void locate_changes(struct report *r, const struct side *old, const struct side *new)
+static void locate_changes(struct report *r, struct side *old, struct side *new)
 {
 	for (size_t i = 0; i < r->count; i++) {
 		const json_t *ch = json_array_get(r->changes, i);
 		const char *np = str_of(ch, "newPointer"), *op = str_of(ch, "oldPointer");
-		const struct side *s = np ? new : old;
+		struct side *s = np ? new : old;
 		int line = 0, col = 0;
 
 		if (!np && !op)
 			continue;
-		dw_doc_locate(s->doc, np ? np : op, &line, &col);
+		if (s->fmt == DW_FMT_PROTOBUF)
+			proto_locate(s, np ? np : op, &line, &col);
+		else
+			dw_doc_locate(s->doc, np ? np : op, &line, &col);
 		report_locate(r, i, s->path, line, col);
 	}
 }
@@ -332,7 +379,8 @@ int cmd_diff(struct cli *cli, int argc, char **argv)
 		rc = cli_usage_error("diff", "expected two contract files, OLD and NEW");
 	if (rc == 0 && format && (fmt = format_parse(format)) == DW_FMT_UNKNOWN)
 		rc = cli_usage_error(
-		    "diff", "unknown contract format '%s' (openapi, avro, jsonschema, table)",
+		    "diff",
+		    "unknown contract format '%s' (openapi, avro, jsonschema, table, protobuf)",
 		    format);
 	if (rc == 0 && mode_name)
 		rc = report_mode_parse("diff", mode_name, &mode);
@@ -345,6 +393,10 @@ int cmd_diff(struct cli *cli, int argc, char **argv)
 	if (rc == 0) {
 		old.path = pos[0];
 		new.path = pos[1];
+		if (fmt == DW_FMT_UNKNOWN &&
+		    (ends_with(old.path, ".proto") || ends_with(new.path, ".proto")))
+			fmt = DW_FMT_PROTOBUF;
+		old.fmt = new.fmt = fmt;
 		rc = load_both(&old, &new);
 	}
 	if (rc == 0)

@@ -197,3 +197,18 @@ char *files_dirname(const char *path)
 		return xstrdup("/");
 	return xstrndup(path, (size_t)(slash - path));
 }
+
+int files_text_doc(const char *text, size_t len, struct dw_docset *set)
+{
+	json_t *s = json_stringn(text, len);
+
+	set->docs = NULL;
+	set->count = 0;
+	if (!s)
+		return DW_INVALID;
+	set->docs = xcalloc(1, sizeof(*set->docs));
+	set->count = 1;
+	set->docs[0].root = s;
+	set->docs[0].line = set->docs[0].col = 1;
+	return 0;
+}

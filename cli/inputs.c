@@ -120,20 +120,15 @@ static void load_contract_file(struct inputs *in, struct input_doc *d, const cha
 	}
 	if (d->format == DW_FMT_PROTOBUF) {
 		/* .proto text, sent as a JSON string; the parser's findings carry line:col in it */
-		json_t *s = json_stringn(text, len);
 		in->ncontracts++;
-		if (!s) {
+		if (files_text_doc(text, len, &d->contract_set) != 0) {
 			msg = xasprintf("contract '%s' is not UTF-8 text", display);
 			goto fail;
 		}
-		d->contract_set.docs = xcalloc(1, sizeof(*d->contract_set.docs));
-		d->contract_set.count = 1;
-		d->contract_set.docs[0].root = s;
-		d->contract_set.docs[0].line = d->contract_set.docs[0].col = 1;
 		d->contract_file = display;
 		display = NULL;
 		d->contract_doc = &d->contract_set.docs[0];
-		d->contract = s;
+		d->contract = d->contract_doc->root;
 		d->contract_base = "";
 		goto done;
 	}

@@ -68,15 +68,21 @@ static const struct cli_command commands[] = {
      "\n"
      "Writes the contract of version N (default: the latest) to stdout exactly as the\n"
      "registry serves it, ready for a code generator.\n"},
-    {"token", cmd_token, "create, list and revoke domain tokens (admin)",
+    {"token", cmd_token, "create, list and revoke tokens (admin)",
      "usage: driveway token create DOMAIN NAME [--expires RFC3339]\n"
+     "   or: driveway token create --admin NAME [--expires RFC3339]\n"
      "   or: driveway token list DOMAIN\n"
+     "   or: driveway token list --all\n"
      "   or: driveway token revoke DOMAIN ID\n"
+     "   or: driveway token revoke --admin ID\n"
      "\n"
-     "create  makes a token that may write DOMAIN's products and versions; its secret is\n"
+     "create  makes a token that may write DOMAIN's products and versions, or with --admin\n"
+     "        a token with the admin's rights (to rotate the admin token); its secret is\n"
      "        printed once on stdout and cannot be shown again\n"
-     "list    shows DOMAIN's tokens (never their secrets)\n"
-     "revoke  revokes token ID of DOMAIN\n"
+     "list    shows DOMAIN's tokens, or with --all every token of every scope (never their\n"
+     "        secrets)\n"
+     "revoke  revokes token ID of DOMAIN, or with --admin token ID whatever its scope; the\n"
+     "        registry refuses to revoke its last live admin token\n"
      "\n"
      "These need the admin token.\n"},
     {"rules", cmd_rules, "list the compatibility rules",
@@ -86,15 +92,15 @@ static const struct cli_command commands[] = {
      "(BACKWARD, FORWARD) and its severity when it breaks nothing the mode checks.\n"
      "docs/rules.md is the markdown output.\n"},
     {"diff", cmd_diff, "compare two contract files offline (schema evolution)",
-     "usage: driveway diff OLD NEW [--format openapi|avro|jsonschema|table] [--mode MODE]\n"
-     "                     [--output text|json|markdown|github]\n"
+     "usage: driveway diff OLD NEW [--format openapi|avro|jsonschema|table|protobuf]\n"
+     "                     [--mode MODE] [--output text|json|markdown|github]\n"
      "\n"
      "Lists every change from the contract in OLD to the one in NEW (each file holds one\n"
-     "YAML or JSON document) and the verdict under MODE (default BACKWARD; NONE, BACKWARD,\n"
-     "FORWARD, FULL, each also _TRANSITIVE). The format is detected when --format is not\n"
-     "given: an 'openapi' key is OpenAPI, apiVersion v3.x with kind DataContract a table\n"
-     "contract, a record/enum/fixed, a union, a type name or an .avsc file Avro, and\n"
-     "'$schema', 'type' or 'properties' JSON Schema.\n"
+     "YAML or JSON document, or .proto text) and the verdict under MODE (default BACKWARD;\n"
+     "NONE, BACKWARD, FORWARD, FULL, each also _TRANSITIVE). The format is detected when\n"
+     "--format is not given: a .proto file is Protobuf, an 'openapi' key is OpenAPI,\n"
+     "apiVersion v3.x with kind DataContract a table contract, a record/enum/fixed, a union,\n"
+     "a type name or an .avsc file Avro, and '$schema', 'type' or 'properties' JSON Schema.\n"
      "\n"
      "--output (after the command; the global --output table|json works too):\n"
      "  text      a summary line, then one line per change, breaking first (default)\n"

@@ -6,7 +6,7 @@ set -eu
 PACKAGES="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libjansson-dev
 libyaml-dev libcurl4-openssl-dev libgraphviz-dev check wrk curl clang libclang-rt-14-dev
 json-schema-test-suite chromium chromium-driver openssl
-nodejs python3"
+nodejs python3 python3-yaml"
 
 missing=""
 for p in $PACKAGES; do

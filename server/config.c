@@ -184,6 +184,9 @@ static int ccompat_settings(struct config *cfg, const char *prefix, const char *
 		return dw_error_set(err, DW_USAGE,
 		                    "invalid ccompat landing domain '%s' (expected a slug)",
 		                    landing);
+	/* A domain's tokens carry its name as their scope: "admin" would make them admin tokens. */
+	if (strcmp(landing, "admin") == 0)
+		return dw_error_set(err, DW_USAGE, "ccompat landing domain 'admin' is reserved");
 	set_str(&cfg->ccompat_landing, landing);
 	return 0;
 }

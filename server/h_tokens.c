@@ -1,6 +1,8 @@
 /*
- * h_tokens: /domains/{d}/tokens, the admin's management of domain tokens. A token's secret
- * appears once, in the answer to its creation; the store keeps only its SHA-256.
+ * h_tokens: the admin's management of tokens: /domains/{d}/tokens for a domain's, /tokens for
+ * the admin's own (and every token of every scope). A token's secret appears once, in the
+ * answer to its creation; the store keeps only its SHA-256. The store refuses to revoke the
+ * last live admin token.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -145,9 +147,11 @@ out:
 	return rc;
 }
 
-int h_token_create(struct request *req, struct response *res, struct dw_error *err)
+/* Creates a token of scope (a domain, checked to exist when is_domain, or AUTH_ADMIN_SCOPE)
+ * from the request's {"name", "expiresAt"?}; 201 with the secret, once. */
+static int token_create(struct request *req, struct response *res, const char *scope,
+                        int is_domain, struct dw_error *err)
 {
-	const char *d = request_param(req, "d");
 	char token[AUTH_TOKEN_LEN + 1], hash[65];
 	json_t *items = NULL, *item, *found = NULL;
 	const char *name;
@@ -158,16 +162,15 @@ int h_token_create(struct request *req, struct response *res, struct dw_error *e
 	rc = token_check(req, res, &name, &expires, err);
 	if (rc)
 		return rc;
-	rc = domain_exists(req, d, err);
-	if (rc)
+	if (is_domain && (rc = domain_exists(req, scope, err)))
 		return rc;
 	rc = auth_token_new(token, hash, err);
 	if (rc)
 		return rc;
-	rc = store_token_add(req->srv->store, name, d, hash, expires, &id, err);
+	rc = store_token_add(req->srv->store, name, scope, hash, expires, &id, err);
 	if (rc)
 		return rc;
-	rc = store_token_list(req->srv->store, d, &items, err);
+	rc = store_token_list(req->srv->store, scope, &items, err);
 	if (rc)
 		return rc;
 	json_array_foreach(items, i, item) if (json_integer_value(json_object_get(item, "id")) ==
@@ -180,23 +183,34 @@ int h_token_create(struct request *req, struct response *res, struct dw_error *e
 	response_json(res, 201, found);
 	json_decref(items);
 	memset(token, 0, sizeof(token));
-	response_header_add(res, "Location", "/domains/%s/tokens/%lld", d, id);
+	if (!is_domain)
+		response_header_add(res, "Location", "/tokens/%lld", id);
+	else
+		response_header_add(res, "Location", "/domains/%s/tokens/%lld", scope, id);
 	response_header_add(res, "Driveway-Result", "created");
 	/* The secret is in this body only: no cache may keep it. */
 	response_header_add(res, "Cache-Control", "no-store");
 	return 0;
 }
 
-int h_token_list(struct request *req, struct response *res, struct dw_error *err)
+int h_token_create(struct request *req, struct response *res, struct dw_error *err)
 {
-	const char *d = request_param(req, "d");
+	return token_create(req, res, request_param(req, "d"), 1, err);
+}
+
+int h_admin_token_create(struct request *req, struct response *res, struct dw_error *err)
+{
+	return token_create(req, res, AUTH_ADMIN_SCOPE, 0, err);
+}
+
+/* {"items", "next": null} of scope's tokens (NULL: every token). */
+static int token_list(struct request *req, struct response *res, const char *scope,
+                      struct dw_error *err)
+{
 	json_t *items = NULL, *body;
 	int rc;
 
-	rc = domain_exists(req, d, err);
-	if (rc)
-		return rc;
-	rc = store_token_list(req->srv->store, d, &items, err);
+	rc = store_token_list(req->srv->store, scope, &items, err);
 	if (rc)
 		return rc;
 	body = xjson(json_pack("{s:o, s:n}", "items", items, "next"));
@@ -205,16 +219,43 @@ int h_token_list(struct request *req, struct response *res, struct dw_error *err
 	return 0;
 }
 
-int h_token_revoke(struct request *req, struct response *res, struct dw_error *err)
+int h_token_list(struct request *req, struct response *res, struct dw_error *err)
 {
 	const char *d = request_param(req, "d");
+	int rc;
+
+	rc = domain_exists(req, d, err);
+	if (rc)
+		return rc;
+	return token_list(req, res, d, err);
+}
+
+int h_admin_token_list(struct request *req, struct response *res, struct dw_error *err)
+{
+	return token_list(req, res, NULL, err);
+}
+
+/* Revokes token {id} of scope (NULL: whatever its scope); 204. */
+static int token_revoke(struct request *req, struct response *res, const char *scope,
+                        struct dw_error *err)
+{
 	/* The router let only a positive integer of at most 18 digits through. */
 	long long id = strtoll(request_param(req, "id"), NULL, 10);
 	int rc;
 
-	rc = store_token_revoke(req->srv->store, d, id, err);
+	rc = store_token_revoke(req->srv->store, scope, id, err);
 	if (rc)
 		return rc;
 	response_body(res, 204, NULL, NULL, 0);
 	return 0;
+}
+
+int h_token_revoke(struct request *req, struct response *res, struct dw_error *err)
+{
+	return token_revoke(req, res, request_param(req, "d"), err);
+}
+
+int h_admin_token_revoke(struct request *req, struct response *res, struct dw_error *err)
+{
+	return token_revoke(req, res, NULL, err);
 }

@@ -123,6 +123,9 @@ int h_web_asset(struct request *req, struct response *res, struct dw_error *err)
 int h_token_list(struct request *req, struct response *res, struct dw_error *err);
 int h_token_create(struct request *req, struct response *res, struct dw_error *err);
 int h_token_revoke(struct request *req, struct response *res, struct dw_error *err);
+int h_admin_token_list(struct request *req, struct response *res, struct dw_error *err);
+int h_admin_token_create(struct request *req, struct response *res, struct dw_error *err);
+int h_admin_token_revoke(struct request *req, struct response *res, struct dw_error *err);
 /* h_compat.c: modes, compatibility verdicts, changelogs */
 int h_config_get(struct request *req, struct response *res, struct dw_error *err);
 int h_config_put(struct request *req, struct response *res, struct dw_error *err);

@@ -310,6 +310,8 @@ enum stmt_id {
 	S_TOKEN_GET,
 	S_SUBJECT_GET,
 	S_PRODUCT_CANON,
+	S_TOKEN_SCOPE,
+	S_ADMINS_LEFT,
 	S_COUNT
 };
 
@@ -484,6 +486,10 @@ static const char *const stmt_sql[S_COUNT] = {
                       " ORDER BY id LIMIT ?3",
     [S_TOKEN_GET] = "SELECT name, expires_at, revoked_at FROM tokens WHERE id = ?1 AND scope = ?2",
     [S_PRODUCT_CANON] = "SELECT canon FROM products WHERE id = ?1",
+    [S_TOKEN_SCOPE] = "SELECT scope FROM tokens WHERE id = ?1",
+    /* the live admin tokens but ?1, at time ?2 */
+    [S_ADMINS_LEFT] = "SELECT count(*) FROM tokens WHERE scope = 'admin' AND id != ?1"
+                      " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?2)",
     [S_SUBJECT_GET] = "SELECT d.name || '/' || p.name FROM subjects b"
                       " JOIN products p ON p.id = b.product_id"
                       " JOIN domains d ON d.id = p.domain_id WHERE b.subject = ?1",
@@ -3210,6 +3216,48 @@ int store_token_list(struct store *st, const char *scope, json_t **items, struct
 	return 0;
 }
 
+/* 0 when a live admin token other than id remains, else DW_CONFLICT: revoking the last one
+ * would leave nobody able to manage the registry. */
+static int admins_left(struct conn *c, long long id, const char *name, struct dw_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	long long n;
+	int rc;
+
+	if ((rc = prep(c, S_ADMINS_LEFT, &s, err)) ||
+	    (rc = bindf(c, s, err, "II", id, now_unix())))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	n = rc == 1 ? sqlite3_column_int64(s, 0) : 0;
+	done(s);
+	if (n == 0)
+		return dw_error_set(err, DW_CONFLICT,
+		                    "refusing to revoke '%s', the last live admin token (create "
+		                    "another admin token first)",
+		                    name);
+	return 0;
+}
+
+/* The scope of token id into scope (scope_size bytes), DW_NOT_FOUND when there is none. */
+static int token_scope(struct conn *c, long long id, char *scope, size_t scope_size,
+                       struct dw_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = prep(c, S_TOKEN_SCOPE, &s, err)) || (rc = bindf(c, s, err, "I", id)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	if (rc == 1)
+		snprintf(scope, scope_size, "%s", col_text(s, 0) ? col_text(s, 0) : "");
+	done(s);
+	if (rc == 0)
+		return dw_error_set(err, DW_NOT_FOUND, "token %lld not found", id);
+	return 0;
+}
+
 static int token_revoke_tx(struct conn *c, const char *scope, long long id, struct dw_error *err)
 {
 	char before[FP_MAX], after[FP_MAX], *name, *resource;
@@ -3229,6 +3277,10 @@ static int token_revoke_tx(struct conn *c, const char *scope, long long id, stru
 	name = xstrdup(col_text(s, 0) ? col_text(s, 0) : "");
 	expires = sqlite3_column_int64(s, 1);
 	done(s);
+	if (!strcmp(scope, "admin") && (rc = admins_left(c, id, name, err))) {
+		free(name);
+		return rc;
+	}
 	if ((rc = prep(c, S_TOKEN_REVOKE, &s, err)) ||
 	    (rc = bindf(c, s, err, "ItI", id, scope, now_unix())) || (rc = run(c, s, err))) {
 		free(name);
@@ -3244,13 +3296,18 @@ static int token_revoke_tx(struct conn *c, const char *scope, long long id, stru
 
 int store_token_revoke(struct store *st, const char *scope, long long id, struct dw_error *err)
 {
+	char any[256];
 	struct conn *c;
 	int rc;
 
-	scope = scope ? scope : "";
 	if ((rc = conn_get(st, &c, err)) || (rc = tx_begin(c, err)))
 		return rc;
-	rc = token_revoke_tx(c, scope, id, err);
+	if (!scope) {
+		rc = token_scope(c, id, any, sizeof(any), err);
+		scope = any;
+	}
+	if (!rc)
+		rc = token_revoke_tx(c, scope, id, err);
 	return tx_end(c, rc, err);
 }
 

@@ -307,8 +307,9 @@ int store_token_lookup(struct store *st, const char *hash_hex, json_t **token,
                        struct dw_error *err);
 /* scope NULL lists every token. Revoked tokens are listed with revokedAt. */
 int store_token_list(struct store *st, const char *scope, json_t **items, struct dw_error *err);
-/* DW_NOT_FOUND unless token id has that scope and is not revoked yet (an expired token may be
- * revoked). */
+/* DW_NOT_FOUND unless token id has that scope (scope NULL: any) and is not revoked yet (an
+ * expired token may be revoked). DW_CONFLICT when it is the last live admin token: the
+ * registry always keeps one. */
 int store_token_revoke(struct store *st, const char *scope, long long id, struct dw_error *err);
 /* Number of tokens ever created (drivewayd makes the admin token when this is 0). */
 int store_token_count(struct store *st, long long *n, struct dw_error *err);

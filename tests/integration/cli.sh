@@ -376,6 +376,33 @@ expect_rc 1 "revoking it again exits 1"
 dw token revoke shop not-a-number
 expect_rc 2 "token revoke with a bad id exits 2"
 
+# --- admin token rotation ---------------------------------------------------------------------
+dw --output json token create --admin ops
+expect_rc 0 "token create --admin ops"
+adm=$("$py" -c 'import json,sys; print(json.load(sys.stdin)["token"])' <"$tmp/out" 2>/dev/null ||
+	echo none)
+adm_id=$("$py" -c 'import json,sys; print(json.load(sys.stdin)["id"])' <"$tmp/out" 2>/dev/null ||
+	echo 0)
+dw token list --all
+expect_rc 0 "token list --all"
+check "token list --all shows scopes and both admin tokens" \
+	sh -c "grep -q SCOPE '$tmp/out' && grep -q 'admin .*ops' '$tmp/out' && grep -q shop '$tmp/out'"
+dw --output json token list --all
+boot_id=$("$py" -c 'import json,sys
+print([t["id"] for t in json.load(sys.stdin)["items"]
+       if t["scope"] == "admin" and t["name"] == "admin"][0])' <"$tmp/out" 2>/dev/null || echo 0)
+dw --token "$adm" token revoke --admin "$boot_id"
+expect_rc 0 "token revoke --admin $boot_id (the bootstrap token) with the new admin token"
+dw token list --all
+expect_rc 3 "the revoked bootstrap token exits 3"
+dw --token "$adm" token revoke --admin "$adm_id"
+expect_rc 1 "revoking the last admin token exits 1"
+check "revoking the last admin token says why" err_has "last live admin token"
+dw --token "$adm" token list --all
+expect_rc 0 "the new admin token still works"
+dw token create --admin
+expect_rc 2 "token create --admin without NAME exits 2"
+
 # --- the server survived all of it ------------------------------------------------------------
 check "drivewayd still runs" kill -0 "$server_pid"
 kill "$server_pid"

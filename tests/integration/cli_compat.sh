@@ -55,6 +55,27 @@ diff_case jsonschema order-v1.schema.json order-v2-compatible.schema.json 0 "" "
 diff_case table accounts-v1.odcs.yaml accounts-v2-breaking.odcs.yaml 1 \
 	table.type-narrowed accounts-v2-breaking.odcs.yaml 'varchar\(10\)'
 diff_case table accounts-v1.odcs.yaml accounts-v2-compatible.odcs.yaml 0 "" "" ""
+# Protobuf: .proto text, each change located at its element's line in the .proto file.
+diff_case protobuf orders-v1.proto orders-v2-breaking.proto 1 \
+	protobuf.field-type-changed orders-v2-breaking.proto 'string total_cents = 2;'
+diff_case protobuf orders-v1.proto orders-v2-compatible.proto 0 "" "" ""
+check "diff protobuf compatible: the added field is located" out_has \
+	"^info +protobuf.field-added .*orders-v2-compatible.proto:$(line_of \
+		"$fx/orders-v2-compatible.proto" 'string currency = 4;'):3\)"
+dw diff "$fx/orders-v1.proto" "$fx/orders-v2-breaking.proto" --output github
+expect_rc 1 "diff protobuf --output github exits 1"
+l=$(line_of "$fx/orders-v2-breaking.proto" 'string total_cents = 2;')
+check "diff protobuf github: ::error at the changed field's line" out_has \
+	"^::error file=[^,]*orders-v2-breaking.proto,line=$l,col=3,title=protobuf.field-type-changed::"
+cp "$fx/orders-v1.proto" "$tmp/old.txt"
+cp "$fx/orders-v2-breaking.proto" "$tmp/new.txt"
+dw diff "$tmp/old.txt" "$tmp/new.txt" --format protobuf
+expect_rc 1 "diff --format protobuf reads files of any name as .proto text"
+check "diff --format protobuf: the rule is named" out_has "^breaking +protobuf.field-type-changed "
+dw diff "$fx/orders-v1.proto" "$fx/orders-invalid.proto"
+expect_rc 2 "diff protobuf with a syntax error exits 2"
+check "diff protobuf syntax error: file:line:col" \
+	err_has "orders-invalid.proto:5:3: .*expected ';' after the field"
 
 # Modes: a field added without a default breaks BACKWARD, not FORWARD; NONE never fails.
 dw diff "$fx/user-v1.avsc" "$fx/user-v2-breaking.avsc" --mode FORWARD

@@ -438,6 +438,126 @@ START_TEST(test_changes_append_only)
 }
 END_TEST
 
+/* Admin tokens: rotation through /tokens ----------------------------------------------------- */
+
+/* The id of the live token named name in scope, from GET /tokens as token; -1 when not listed. */
+static long long token_id(const char *token, const char *scope, const char *name)
+{
+	struct hs_response r;
+	json_t *doc, *item;
+	long long id = -1;
+	size_t i;
+
+	ck_assert_int_eq(hs_req("GET", "/tokens", token, NULL, &r), 200);
+	doc = hs_json(&r);
+	hs_response_release(&r);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert(json_is_null(json_object_get(doc, "next")));
+	json_array_foreach(json_object_get(doc, "items"), i, item)
+	{
+		if (!strcmp(member(item, "scope"), scope) && !strcmp(member(item, "name"), name) &&
+		    json_is_null(json_object_get(item, "revokedAt")))
+			id = json_integer_value(json_object_get(item, "id"));
+		ck_assert_ptr_null(json_object_get(item, "token"));
+	}
+	json_decref(doc);
+	return id;
+}
+
+START_TEST(test_admin_token_rotation)
+{
+	char own[64], fresh[64], path[128], *loc;
+	long long boot_id, fresh_id, own_id, last;
+	struct hs_response r;
+	json_t *doc, *items, *item;
+
+	seed();
+	own_id = token_new("alpha", "ci-alpha", own, sizeof(own));
+	items = changes_since("0");
+	last = json_integer_value(json_object_get(json_array_get(items, json_array_size(items) - 1),
+	                                          "id"));
+	json_decref(items);
+	boot_id = token_id(hs_srv.admin, "admin", "admin");
+	ck_assert_int_gt(boot_id, 0);
+	ck_assert_int_eq(token_id(hs_srv.admin, "alpha", "ci-alpha"), own_id);
+
+	/* only the admin manages /tokens */
+	must("POST", "/tokens", NULL, "{\"name\":\"rotated\"}", 401);
+	must("GET", "/tokens", NULL, NULL, 401);
+	must("POST", "/tokens", own, "{\"name\":\"rotated\"}", 403);
+	must("GET", "/tokens", own, NULL, 403);
+	snprintf(path, sizeof(path), "/tokens/%lld", boot_id);
+	must("DELETE", path, own, NULL, 403);
+	must("POST", "/tokens", hs_srv.admin, "{\"name\":\"bad name!\"}", 422);
+
+	/* a new admin token: the secret once, then it writes and manages as the admin */
+	ck_assert_int_eq(hs_req("POST", "/tokens", hs_srv.admin, "{\"name\":\"rotated\"}", &r),
+	                 201);
+	doc = hs_json(&r);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_str_eq(member(doc, "scope"), "admin");
+	ck_assert_str_eq(member(doc, "name"), "rotated");
+	snprintf(fresh, sizeof(fresh), "%s", member(doc, "token"));
+	fresh_id = json_integer_value(json_object_get(doc, "id"));
+	json_decref(doc);
+	loc = hs_header(&r, "Location");
+	snprintf(path, sizeof(path), "/tokens/%lld", fresh_id);
+	ck_assert_ptr_nonnull(loc);
+	ck_assert_str_eq(loc, path);
+	free(loc);
+	hs_response_release(&r);
+	must("POST", "/tokens", hs_srv.admin, "{\"name\":\"rotated\"}", 409);
+	must("PUT", "/domains/gamma", fresh,
+	     "{\"apiVersion\":\"driveway/v1\",\"kind\":\"Domain\",\"metadata\":"
+	     "{\"name\":\"gamma\"},\"spec\":{\"title\":\"Gamma\",\"owner\":\"team-gamma\"}}",
+	     201);
+	ck_assert_int_eq(token_id(fresh, "admin", "rotated"), fresh_id);
+
+	/* revoke the bootstrap token with the new one: the old one is refused from then on */
+	snprintf(path, sizeof(path), "/tokens/%lld", boot_id);
+	must("DELETE", path, fresh, NULL, 204);
+	must("GET", "/tokens", hs_srv.admin, NULL, 401);
+	must("DELETE", path, fresh, NULL, 404);
+	ck_assert_int_eq(token_id(fresh, "admin", "admin"), -1);
+
+	/* the last live admin token stays */
+	snprintf(path, sizeof(path), "/tokens/%lld", fresh_id);
+	must("DELETE", path, fresh, NULL, 409);
+	must("GET", "/tokens", fresh, NULL, 200);
+	/* any scope's token, through /tokens/{id} */
+	snprintf(path, sizeof(path), "/tokens/%lld", own_id);
+	must("DELETE", path, fresh, NULL, 204);
+	must("PUT", "/domains/alpha/products/events", own, product_doc, 401);
+	must("DELETE", "/tokens/999999", fresh, NULL, 404);
+
+	/* recorded like the domains' token writes */
+	snprintf(path, sizeof(path), "/changes?since=%lld&limit=500", last);
+	ck_assert_int_eq(hs_req("GET", path, fresh, NULL, &r), 200);
+	doc = hs_json(&r);
+	hs_response_release(&r);
+	ck_assert_ptr_nonnull(doc);
+	items = json_object_get(doc, "items");
+	ck_assert_uint_eq(json_array_size(items), 4);
+	item = json_array_get(items, 0);
+	ck_assert_str_eq(member(item, "action"), "token.create");
+	snprintf(path, sizeof(path), "/tokens/%lld", fresh_id);
+	ck_assert_str_eq(member(item, "resource"), path);
+	ck_assert_str_eq(member(item, "who"), "admin");
+	item = json_array_get(items, 2);
+	ck_assert_str_eq(member(item, "action"), "token.revoke");
+	snprintf(path, sizeof(path), "/tokens/%lld", boot_id);
+	ck_assert_str_eq(member(item, "resource"), path);
+	ck_assert_str_eq(member(item, "who"), "rotated");
+	ck_assert_str_eq(member(item, "scope"), "admin");
+	ck_assert_ptr_nonnull(member(item, "before"));
+	item = json_array_get(items, 3);
+	ck_assert_str_eq(member(item, "action"), "token.revoke");
+	snprintf(path, sizeof(path), "/domains/alpha/tokens/%lld", own_id);
+	ck_assert_str_eq(member(item, "resource"), path);
+	json_decref(doc);
+}
+END_TEST
+
 /* Failed authentications per address -------------------------------------------------------- */
 
 #define LIMIT 5
@@ -537,6 +657,7 @@ static Suite *authz_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_changes_record_writes);
 	tcase_add_test(tc, test_changes_append_only);
+	tcase_add_test(tc, test_admin_token_rotation);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("limit");
 	tcase_add_checked_fixture(tc, setup_limit, hs_teardown);

@@ -90,6 +90,9 @@ check "--tls-cert alone: the message asks for --tls-key" err_has "needs --tls-ke
 run env DRIVEWAY_TLS_CERT="$pki/server.pem" DRIVEWAY_TLS_KEY="$pki/stray.key" \
 	timeout 20 "$dwd_bin" --db "$tmp/refused.db" --listen 127.0.0.1:0 --quiet
 expect_rc 2 "a mismatched key from DRIVEWAY_TLS_CERT/DRIVEWAY_TLS_KEY exits 2"
+dwd_refused "the reserved landing domain 'admin'" --ccompat-landing-domain admin
+check "landing domain admin: the message says it is reserved" \
+	err_has "ccompat landing domain 'admin' is reserved"
 check "no database was made by the refused starts" test ! -e "$tmp/refused.db"
 
 # --- the server over HTTPS ------------------------------------------------------------------
