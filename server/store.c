@@ -1645,45 +1645,41 @@ struct product_put {
 	long long rev;
 };
 
-static int product_tags_write(struct conn *c, long long id, const json_t *doc, struct dw_error *err)
+/* Replaces the rows of product id that statement clear deletes with one insert row per string
+ * of values (NULL or not an array: none; entries that are not strings are skipped). */
+static int product_strings_write(struct conn *c, enum stmt_id clear, enum stmt_id insert,
+                                 long long id, const json_t *values, struct dw_error *err)
 {
-	const json_t *tags = json_object_get(json_object_get(doc, "metadata"), "tags");
 	sqlite3_stmt *s = NULL;
 	int rc;
 
-	if ((rc = prep(c, S_TAGS_CLEAR, &s, err)) || (rc = bindf(c, s, err, "I", id)) ||
+	if ((rc = prep(c, clear, &s, err)) || (rc = bindf(c, s, err, "I", id)) ||
 	    (rc = run(c, s, err)))
 		return rc;
-	for (size_t i = 0; i < json_array_size(tags); i++) {
-		const char *tag = json_string_value(json_array_get(tags, i));
-		if (!tag)
+	for (size_t i = 0; i < json_array_size(values); i++) {
+		const char *v = json_string_value(json_array_get(values, i));
+		if (!v)
 			continue;
-		if ((rc = prep(c, S_TAG_INSERT, &s, err)) ||
-		    (rc = bindf(c, s, err, "It", id, tag)) || (rc = run(c, s, err)))
+		if ((rc = prep(c, insert, &s, err)) || (rc = bindf(c, s, err, "It", id, v)) ||
+		    (rc = run(c, s, err)))
 			return rc;
 	}
 	return 0;
+}
+
+/* Replaces the tags of product id with doc's metadata.tags. */
+static int product_tags_write(struct conn *c, long long id, const json_t *doc, struct dw_error *err)
+{
+	const json_t *tags = json_object_get(json_object_get(doc, "metadata"), "tags");
+
+	return product_strings_write(c, S_TAGS_CLEAR, S_TAG_INSERT, id, tags, err);
 }
 
 /* Replaces the searchable field names of product id (fields: array of strings, or NULL). */
 static int product_fields_write(struct conn *c, long long id, const json_t *fields,
                                 struct dw_error *err)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
-
-	if ((rc = prep(c, S_FIELDS_CLEAR, &s, err)) || (rc = bindf(c, s, err, "I", id)) ||
-	    (rc = run(c, s, err)))
-		return rc;
-	for (size_t i = 0; i < json_array_size(fields); i++) {
-		const char *field = json_string_value(json_array_get(fields, i));
-		if (!field)
-			continue;
-		if ((rc = prep(c, S_FIELD_INSERT, &s, err)) ||
-		    (rc = bindf(c, s, err, "It", id, field)) || (rc = run(c, s, err)))
-			return rc;
-	}
-	return 0;
+	return product_strings_write(c, S_FIELDS_CLEAR, S_FIELD_INSERT, id, fields, err);
 }
 
 static int flows_sync(struct conn *c, long long id, const json_t *doc, struct dw_error *err);
