@@ -2,7 +2,8 @@
 #
 #   make            build build/drivewayd and build/driveway
 #   make run        install missing packages, build, start drivewayd on 127.0.0.1:8080, load examples/
-#   make test       install missing packages, build, run every test
+#   make test       install missing packages, build, run every test (with a short fuzzing pass,
+#                   FUZZ_CI_SECONDS (default 8) per target; 0 only replays the fuzz corpora)
 #   make check-asan the unit and integration tests under AddressSanitizer + UBSan
 #   make bench      benchmarks under bench/ (not tests)
 #   make fuzz       the libFuzzer targets under fuzz/, FUZZ_SECONDS (default 60) each, with clang
@@ -44,7 +45,7 @@ LIBSERVER  = $(BUILD)/libserver.a
 LIBCLI     = $(BUILD)/libcli.a
 
 .PHONY: all run test unit integration e2e check-asan bench lint install clean deps fuzz fuzz-smoke \
-        fuzz-bin
+        fuzz-ci fuzz-bin
 all: $(BUILD)/drivewayd $(BUILD)/driveway
 
 deps:
@@ -100,6 +101,9 @@ $(BUILD)/tests/%: $(BUILD)/tests/integration/%.o $$(EXTRA_$$*) $(LIBDW) $(BUILD)
 # libFuzzer targets (fuzz/fuzz_*.c, see docs/operations.md): built with clang into build-fuzz/
 # (objects with fuzzer-no-link, targets linked with -fsanitize=fuzzer), run by fuzz/run.sh.
 FUZZ_SECONDS ?= 60
+# make test's pass: each target FUZZ_CI_SECONDS, FUZZ_CI_JOBS targets at a time (one a core).
+FUZZ_CI_SECONDS ?= 8
+FUZZ_CI_JOBS    ?= 2
 FUZZ_CC      ?= clang
 FUZZ_SAN      = -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
                 -fno-omit-frame-pointer
@@ -126,6 +130,12 @@ fuzz-smoke:
 	@$(FUZZ_MAKE) fuzz-bin
 	@FUZZ_BUILD=build-fuzz fuzz/run.sh smoke
 
+# make test's pass: each target replays its corpus and regressions, then fuzzes
+# FUZZ_CI_SECONDS on a copy; fails on any crash, leaving the input in build-fuzz/artifacts/.
+fuzz-ci:
+	@$(FUZZ_MAKE) fuzz-bin
+	@FUZZ_BUILD=build-fuzz FUZZ_JOBS=$(FUZZ_CI_JOBS) fuzz/run.sh ci $(FUZZ_CI_SECONDS)
+
 run: deps all
 	@scripts/run.sh
 
@@ -140,7 +150,7 @@ e2e: all
 
 test: deps
 	@$(MAKE) --no-print-directory lint
-	@$(MAKE) --no-print-directory unit integration e2e fuzz-smoke
+	@$(MAKE) --no-print-directory unit integration e2e fuzz-ci
 
 check-asan: deps
 	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \

@@ -2,10 +2,20 @@
  * driveway export DIR: writes the registry back out as descriptor files, for GitOps: one
  * folder per domain holding domain.yaml, one <product>.yaml per live product and, for a
  * product with versions, its latest contract beside it (<product>.openapi.json, .avsc,
- * .schema.json, .odcs.json or .proto) named by spec.contract.path. The files hold JSON, which
- * is YAML too. `driveway register DIR` on an empty registry re-creates the domains, the
- * products and each product's latest contract (as its version 1): earlier versions are not
- * exported.
+ * .schema.json, .odcs.json or .proto) named by spec.contract.path, and its earlier versions,
+ * each in its own file, in the version history folder <product>.versions/: 1.avsc, 2.avsc ...
+ * (the version's number in this registry and its format's suffix; see inputs.h); when the
+ * numbers have gaps (versions deleted for good) the latest is written there too, so that its
+ * number is kept. The files
+ * hold JSON, which is YAML too; a .proto holds the text itself. The tree stays an ordinary
+ * one: `driveway validate DIR` checks every file, history included.
+ *
+ * `driveway register DIR` on an empty registry re-creates the domains, the products and every
+ * version of each, in order, with the same number and contract text (cmd_register.c replays
+ * the history folders, giving each version's number). What it cannot re-create: versions
+ * soft-deleted through the Confluent-compatible API are exported like the others (the native
+ * API lists them and does not say which they are) and come back visible. Deleted products,
+ * tokens, the change history and registry settings are not exported (docs/operations.md).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,25 +26,9 @@
 
 #include "cli/cli.h"
 #include "cli/client.h"
+#include "cli/inputs.h"
 #include "validators/contract.h"
 #include "validators/xalloc.h"
-
-/* The contract file's name suffix per format, as the examples name them. */
-static const struct {
-	const char *format;
-	const char *suffix;
-} suffixes[] = {
-    {"openapi", ".openapi.json"}, {"avro", ".avsc"},     {"jsonschema", ".schema.json"},
-    {"odcs", ".odcs.json"},       {"protobuf", ".proto"},
-};
-
-static const char *contract_suffix(const char *format)
-{
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
-		if (format && strcmp(suffixes[i].format, format) == 0)
-			return suffixes[i].suffix;
-	return NULL;
-}
 
 /* Creates path with text (a file that exists already is an error: nothing is overwritten). */
 static int write_text(const char *path, const char *text, size_t len)
@@ -112,74 +106,142 @@ static int get(struct cli *cli, const char *path, struct client_response *resp)
 	return rc;
 }
 
-/* Writes the latest contract of product doc (which has versions) as dir/<name><suffix> and
- * points doc's spec.contract at it. */
-static int export_contract(struct cli *cli, const char *dir, json_t *doc)
+/* Writes the contract of version number of ref (format fmt) into path. */
+static int export_contract(struct cli *cli, const struct cli_ref *ref, json_int_t number,
+                           enum dw_format fmt, const char *path)
 {
-	struct cli_ref ref = {0};
 	struct client_response resp;
-	json_t *meta = json_object_get(doc, "metadata"), *version, *spec, *text_json = NULL;
-	const char *format, *suffix, *text;
-	char *path, *file;
+	json_t *text_json = NULL;
+	char *suffix = xasprintf("/versions/%" JSON_INTEGER_FORMAT "/contract", number);
+	char *url = cli_product_path(ref, suffix);
+	const char *text;
 	size_t len;
-	int rc;
+	int rc = get(cli, url, &resp);
 
-	snprintf(ref.domain, sizeof(ref.domain), "%s",
-	         json_string_value(json_object_get(meta, "domain")));
-	snprintf(ref.product, sizeof(ref.product), "%s",
-	         json_string_value(json_object_get(meta, "name")));
-	path = cli_product_path(&ref, "/versions/latest");
-	rc = cli_call(cli, "GET", path, NULL, &version);
-	free(path);
+	free(url);
+	free(suffix);
 	if (rc)
 		return rc;
-	format = json_string_value(json_object_get(version, "format"));
-	suffix = contract_suffix(format);
-	if (!suffix) {
-		fprintf(stderr, "error: '%s/%s': unknown contract format '%s'\n", ref.domain,
-		        ref.product, format ? format : "");
-		json_decref(version);
-		return DW_INTERNAL;
-	}
-	path = cli_product_path(&ref, "/versions/latest/contract");
-	rc = get(cli, path, &resp);
-	free(path);
-	if (rc) {
-		json_decref(version);
-		return rc;
-	}
 	text = resp.body;
 	len = resp.len;
 	/* a .proto is stored as a JSON string: its file holds the text itself */
-	if (strcmp(format, "protobuf") == 0 && resp.content_type &&
-	    strstr(resp.content_type, "json")) {
+	if (fmt == DW_FMT_PROTOBUF && resp.content_type && strstr(resp.content_type, "json")) {
 		text_json = client_response_json(&resp);
 		if (json_is_string(text_json)) {
 			text = json_string_value(text_json);
 			len = json_string_length(text_json);
 		}
 	}
-	file = xasprintf("%s%s", ref.product, suffix);
-	path = xasprintf("%s/%s", dir, file);
 	rc = write_text(path, text, len);
-	spec = json_object_get(doc, "spec");
-	if (!rc && json_is_object(spec))
-		json_object_set_new(spec, "contract",
-		                    xjson(json_pack("{s:s, s:s}", "format", format, "path", file)));
-	free(path);
-	free(file);
 	json_decref(text_json);
 	client_response_release(&resp);
-	json_decref(version);
 	return rc;
 }
 
-static int export_product(struct cli *cli, const char *root, json_t *doc, size_t *contracts)
+/* 1 when version numbers have gaps (versions deleted for good). */
+static int has_gaps(const json_t *versions)
+{
+	json_int_t prev = 0;
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(versions, i, v)
+	{
+		json_int_t n = json_integer_value(json_object_get(v, "version"));
+		if (n != prev + 1)
+			return 1;
+		prev = n;
+	}
+	return 0;
+}
+
+/*
+ * Writes every version of product doc: the latest as dir/<name><suffix>, which doc's
+ * spec.contract then names, the earlier ones as dir/<name>.versions/<N><suffix>. Counts them in
+ * *latest and *earlier. A product without versions loses its spec.contract (a contract format
+ * alone is not a descriptor's).
+ */
+static int export_versions(struct cli *cli, const char *dir, json_t *doc, size_t *latest,
+                           size_t *earlier)
 {
 	json_t *meta = json_object_get(doc, "metadata"), *spec = json_object_get(doc, "spec");
+	json_t *versions = NULL, *v;
+	struct cli_ref ref = {0};
+	char *url, *hdir = NULL;
+	size_t i, n;
+	int gaps;
+	int rc;
+
+	snprintf(ref.domain, sizeof(ref.domain), "%s",
+	         json_string_value(json_object_get(meta, "domain")));
+	snprintf(ref.product, sizeof(ref.product), "%s",
+	         json_string_value(json_object_get(meta, "name")));
+	url = cli_product_path(&ref, "/versions?limit=500");
+	rc = cli_get_items(cli, url, &versions);
+	free(url);
+	n = rc ? 0 : json_array_size(versions);
+	if (!rc && !n)
+		json_object_del(spec, "contract");
+	/* with gaps the latest goes to the history folder too, where its number is kept */
+	gaps = n > 0 && has_gaps(versions);
+	json_array_foreach(rc ? NULL : versions, i, v)
+	{
+		const char *format = json_string_value(json_object_get(v, "format"));
+		enum dw_format fmt = contract_format_parse(format);
+		const char *suffix = inputs_contract_suffix(fmt);
+		json_int_t number = json_integer_value(json_object_get(v, "version"));
+		char *file = NULL, *path;
+
+		if (!suffix) {
+			fprintf(stderr, "error: '%s/%s': unknown contract format '%s'\n",
+			        ref.domain, ref.product, format ? format : "");
+			rc = DW_INTERNAL;
+			break;
+		}
+		if (i + 1 < n || gaps) {
+			if (!hdir) {
+				hdir =
+				    xasprintf("%s/%s%s", dir, ref.product, INPUTS_HISTORY_SUFFIX);
+				if ((rc = make_dir(hdir)))
+					break;
+			}
+			file = xasprintf("%" JSON_INTEGER_FORMAT "%s", number, suffix);
+			path = xasprintf("%s/%s", hdir, file);
+			rc = export_contract(cli, &ref, number, fmt, path);
+			free(path);
+			free(file);
+			file = NULL;
+			if (!rc && i + 1 < n)
+				(*earlier)++;
+		}
+		if (!rc && i + 1 == n) {
+			file = xasprintf("%s%s", ref.product, suffix);
+			path = xasprintf("%s/%s", dir, file);
+			rc = export_contract(cli, &ref, number, fmt, path);
+			free(path);
+		}
+		if (!rc && i + 1 == n) {
+			(*latest)++;
+			if (json_is_object(spec))
+				json_object_set_new(
+				    spec, "contract",
+				    xjson(json_pack("{s:s, s:s}", "format", format, "path", file)));
+		}
+		free(file);
+		if (rc)
+			break;
+	}
+	free(hdir);
+	json_decref(versions);
+	return rc;
+}
+
+static int export_product(struct cli *cli, const char *root, json_t *doc, size_t *latest,
+                          size_t *earlier)
+{
+	json_t *meta = json_object_get(doc, "metadata");
 	const char *domain = json_string_value(json_object_get(meta, "domain"));
 	const char *name = json_string_value(json_object_get(meta, "name"));
-	json_t *latest = json_object_get(json_object_get(doc, "status"), "latestVersion");
 	char *dir, *path;
 	int rc;
 
@@ -187,14 +249,8 @@ static int export_product(struct cli *cli, const char *root, json_t *doc, size_t
 		return DW_INTERNAL;
 	dir = xasprintf("%s/%s", root, domain);
 	rc = make_dir(dir);
-	if (!rc && json_is_integer(latest)) {
-		rc = export_contract(cli, dir, doc);
-		if (!rc)
-			(*contracts)++;
-	} else if (!rc) {
-		/* no version yet: a contract format alone is not a descriptor's */
-		json_object_del(spec, "contract");
-	}
+	if (!rc)
+		rc = export_versions(cli, dir, doc, latest, earlier);
 	path = xasprintf("%s/%s.yaml", dir, name);
 	if (!rc)
 		rc = write_doc(path, doc);
@@ -206,7 +262,7 @@ static int export_product(struct cli *cli, const char *root, json_t *doc, size_t
 int cmd_export(struct cli *cli, int argc, char **argv)
 {
 	json_t *domains = NULL, *products = NULL, *item;
-	size_t i, contracts = 0;
+	size_t i, latest = 0, earlier = 0;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(*pos)), *path;
 	int npos = 0, rc;
 
@@ -221,8 +277,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 		rc = target_ok(pos[0]);
 	json_array_foreach(rc ? NULL : domains, i, item)
 	{
-		const char *name = json_string_value(
-		    json_object_get(json_object_get(item, "metadata"), "name"));
+		const char *name =
+		    json_string_value(json_object_get(json_object_get(item, "metadata"), "name"));
 		char *dir = xasprintf("%s/%s", pos[0], name ? name : "");
 
 		rc = name ? make_dir(dir) : DW_INTERNAL;
@@ -236,16 +292,17 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	}
 	json_array_foreach(rc ? NULL : products, i, item)
 	{
-		if ((rc = export_product(cli, pos[0], item, &contracts)))
+		if ((rc = export_product(cli, pos[0], item, &latest, &earlier)))
 			break;
 	}
 	if (rc == 0)
-		fprintf(stderr,
-		        "exported %zu domain%s, %zu product%s and %zu contract%s (latest versions) "
-		        "to %s\n",
-		        json_array_size(domains), json_array_size(domains) == 1 ? "" : "s",
-		        json_array_size(products), json_array_size(products) == 1 ? "" : "s",
-		        contracts, contracts == 1 ? "" : "s", pos[0]);
+		fprintf(
+		    stderr,
+		    "exported %zu domain%s, %zu product%s and %zu contract version%s (%zu latest, "
+		    "%zu earlier) to %s\n",
+		    json_array_size(domains), json_array_size(domains) == 1 ? "" : "s",
+		    json_array_size(products), json_array_size(products) == 1 ? "" : "s",
+		    latest + earlier, latest + earlier == 1 ? "" : "s", latest, earlier, pos[0]);
 	json_decref(domains);
 	json_decref(products);
 	free(pos);

@@ -1,6 +1,16 @@
 /*
  * driveway register PATH...: validates like `validate`, then sends domains, products and
  * contract versions to the registry in dependency order, one line per object.
+ *
+ * A product's version history folder (inputs.h; what `driveway export` writes) is replayed
+ * before its descriptor's contract: its versions are posted oldest first, under the product's
+ * compatibility mode as registered, so that a registry re-created from an export has every
+ * version in order. The server answers an identical contract with the version that has it
+ * ("unchanged"), so a re-run adds nothing. The history is replayed only while the registry's
+ * versions of the product are a beginning of it (none, after a restore; some, after a run that
+ * stopped half-way): when they went another way, earlier versions posted now would land after
+ * newer ones, so the history is left out with a warning and only the descriptor's contract is
+ * registered, as without a history folder.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +20,7 @@
 #include "cli/client.h"
 #include "cli/inputs.h"
 #include "cli/output.h"
+#include "validators/contract.h"
 #include "validators/xalloc.h"
 
 struct reg {
@@ -18,6 +29,12 @@ struct reg {
 	json_t *results; /* what was done, for --output json */
 	json_t *known;   /* domain name -> true: in the inputs or seen in the registry */
 };
+
+/* The file an outcome of d is told about: a history version's own, else the descriptor. */
+static const char *doc_file(const struct input_doc *d)
+{
+	return d->version ? d->contract_file : d->file->path;
+}
 
 /* Records and (for tables) prints one outcome. version 0 for domains and products. */
 static void report(struct reg *r, const char *kind, const char *name, long version,
@@ -30,7 +47,7 @@ static void report(struct reg *r, const char *kind, const char *name, long versi
 	if (version > 0)
 		json_object_set_new(o, "version", xjson(json_integer(version)));
 	json_object_set_new(o, "result", xjson(json_string(result)));
-	json_object_set_new(o, "file", xjson(json_string(d->file->path)));
+	json_object_set_new(o, "file", xjson(json_string(doc_file(d))));
 	json_array_append_new(r->results, o);
 	if (r->cli->output == CLI_OUT_TABLE) {
 		if (version > 0)
@@ -68,14 +85,14 @@ static int fail(const struct client_response *resp, const struct input_doc *d, i
 	json_t *e;
 
 	if (!json_is_object(problem) || !json_is_array(errors) || !json_array_size(errors)) {
-		char *ctx = xasprintf("%s: %s", d->file->path, what);
+		char *ctx = xasprintf("%s: %s", doc_file(d), what);
 		int rc = client_fail(resp, ctx);
 		free(ctx);
 		json_decref(problem);
 		return rc;
 	}
 	client_problem_detail(resp, problem, detail, sizeof(detail));
-	fprintf(stderr, "error: %s: %s: ", d->file->path, what);
+	fprintf(stderr, "error: %s: %s: ", doc_file(d), what);
 	output_safe(stderr, detail);
 	fputc('\n', stderr);
 	json_array_foreach(errors, i, e)
@@ -198,11 +215,15 @@ static int post_version(struct reg *r, const struct input_doc *d, const char *ba
 	struct client_response resp;
 	json_t *body = xjson(json_object());
 	char *path = xasprintf("%s/versions", base);
-	char *what = xasprintf("version of %s", ref);
+	char *what = d->version ? xasprintf("history version %ld of %s", d->version, ref)
+	                        : xasprintf("version of %s", ref);
 	int rc;
 
 	json_object_set_new(body, "format", xjson(json_string(contract_format_name(d->format))));
 	json_object_set(body, "contract", (json_t *)d->contract);
+	/* a history version keeps its number (an export's numbers may have gaps) */
+	if (d->version > 0)
+		json_object_set_new(body, "version", xjson(json_integer(d->version)));
 	rc = cli_send(r->cli, "POST", path, body, &resp);
 	json_decref(body);
 	if (rc == 0) {
@@ -222,6 +243,61 @@ static int post_version(struct reg *r, const struct input_doc *d, const char *ba
 	return rc;
 }
 
+/*
+ * The index of the first of d's history versions that the registry holds another contract or
+ * number at (the registry's versions in order against the history's, by fingerprint and
+ * number), or d->nhistory
+ * when the registry's versions are a beginning of the history or the history of them.
+ */
+static size_t history_fork(const struct input_doc *d, const json_t *have)
+{
+	size_t i;
+
+	for (i = 0; i < d->nhistory && i < json_array_size(have); i++) {
+		const struct input_doc *h = &d->history[i];
+		const char *fp =
+		    json_string_value(json_object_get(json_array_get(have, i), "fingerprint"));
+		char mine[72];
+		if (contract_fingerprint(h->format, h->contract, mine) != 0) {
+			fprintf(stderr, "fatal: out of memory fingerprinting a contract\n");
+			abort();
+		}
+		if (!fp || strcmp(fp, mine) != 0 ||
+		    json_integer_value(json_object_get(json_array_get(have, i), "version")) !=
+		        (json_int_t)h->version)
+			return i;
+	}
+	return d->nhistory;
+}
+
+/* Posts d's history versions, oldest first, unless the registry's versions went another way
+ * (see the top of this file). */
+static int replay_history(struct reg *r, const struct input_doc *d, const char *base,
+                          const char *ref)
+{
+	char *path = xasprintf("%s/versions?limit=500", base);
+	json_t *have = NULL;
+	size_t fork;
+	int rc = cli_get_items(r->cli, path, &have);
+
+	free(path);
+	if (rc)
+		return rc;
+	fork = history_fork(d, have);
+	if (fork < d->nhistory) {
+		json_int_t n =
+		    json_integer_value(json_object_get(json_array_get(have, fork), "version"));
+		fprintf(stderr,
+		        "warning: %s: version history of %s not replayed: the registry's version "
+		        "%" JSON_INTEGER_FORMAT " differs from '%s'\n",
+		        d->history_dir, ref, n, d->history[fork].contract_file);
+	}
+	for (size_t i = 0; fork == d->nhistory && i < d->nhistory && rc == 0; i++)
+		rc = post_version(r, &d->history[i], base, ref);
+	json_decref(have);
+	return rc;
+}
+
 static int register_product(struct reg *r, const struct input_doc *d)
 {
 	struct cli_ref ref;
@@ -236,6 +312,8 @@ static int register_product(struct reg *r, const struct input_doc *d)
 	rc = ensure_domain(r, d);
 	if (rc == 0)
 		rc = put_product(r, d, base, name);
+	if (rc == 0 && d->nhistory)
+		rc = replay_history(r, d, base, name);
 	if (rc == 0 && d->contract)
 		rc = post_version(r, d, base, name);
 	free(base);

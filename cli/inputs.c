@@ -1,8 +1,10 @@
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/files.h"
 #include "cli/inputs.h"
@@ -75,6 +77,100 @@ static int has_dotdot(const char *path)
 	return 0;
 }
 
+/* The contract file name suffix per format, as the examples name them. */
+static const struct {
+	enum dw_format format;
+	const char *suffix;
+} suffixes[] = {
+    {DW_FMT_OPENAPI, ".openapi.json"},   {DW_FMT_AVRO, ".avsc"},
+    {DW_FMT_JSONSCHEMA, ".schema.json"}, {DW_FMT_ODCS, ".odcs.json"},
+    {DW_FMT_PROTOBUF, ".proto"},
+};
+
+const char *inputs_contract_suffix(enum dw_format fmt)
+{
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
+		if (suffixes[i].format == fmt)
+			return suffixes[i].suffix;
+	return NULL;
+}
+
+/*
+ * NULL when display (named rel in messages) resolves inside the folder dir; else why not
+ * (malloc'd): it cannot be resolved, or it is (or goes through) a symbolic link out of dir.
+ */
+static char *outside_folder(const char *dir, const char *display, const char *rel)
+{
+	char *base = realpath(dir, NULL), *real = base ? realpath(display, NULL) : NULL,
+	     *msg = NULL;
+	int e = errno;
+	size_t blen = base ? strlen(base) : 0;
+
+	if (!base || !real)
+		msg = xasprintf("cannot read contract '%s': %s", display, strerror(e));
+	else if (!(strcmp(base, "/") == 0 || (strncmp(real, base, blen) == 0 && real[blen] == '/')))
+		msg = xasprintf("contract path '%s' leaves the descriptor's folder (it resolves "
+		                "to '%s')",
+		                rel, real);
+	free(real);
+	free(base);
+	return msg;
+}
+
+/*
+ * Loads the contract file display (of d->format) into d's contract members. Returns NULL when it
+ * holds one document (or, for protobuf, UTF-8 text); a file of several documents or of YAML or
+ * JSON errors has findings located in it and returns NULL too, its contract left NULL. Returns
+ * why the file could not be used at all (malloc'd), for the caller to locate.
+ */
+static char *contract_load(struct inputs *in, struct input_doc *d, const char *display)
+{
+	struct dw_error err;
+	char *text = NULL, *msg = NULL;
+	size_t len, from = in->findings.count;
+
+	if (files_read(display, &text, &len, &err) != 0)
+		return xasprintf("%s", err.message);
+	in->ncontracts++;
+	if (d->format == DW_FMT_PROTOBUF) {
+		/* .proto text, sent as a JSON string; the parser's findings carry line:col in it */
+		if (files_text_doc(text, len, &d->contract_set) != 0)
+			msg = xasprintf("contract '%s' is not UTF-8 text", display);
+	} else if (dw_load(text, len, display, &d->contract_set, &in->findings) == DW_NOMEM) {
+		fprintf(stderr, "fatal: out of memory loading '%s'\n", display);
+		abort();
+	} else if (d->contract_set.count != 1) {
+		if (in->findings.count == from)
+			dw_findings_add_at(&in->findings, DW_SEV_ERROR, NULL, display,
+			                   d->contract_set.count ? d->contract_set.docs[1].line : 1,
+			                   d->contract_set.count ? d->contract_set.docs[1].col : 1,
+			                   "", "contract file holds %zu documents, expected 1",
+			                   d->contract_set.count);
+	}
+	if (!msg && d->contract_set.count == 1) {
+		d->contract_file = xstrdup(display);
+		d->contract_doc = &d->contract_set.docs[0];
+		d->contract = d->contract_doc->root;
+		d->contract_base = "";
+	}
+	free(text);
+	return msg;
+}
+
+/* Checks the loaded contract of d as one of its format, the findings located where it is. */
+static void contract_check(struct inputs *in, const struct input_doc *d)
+{
+	size_t from = in->findings.count;
+
+	if (contract_validate(d->format, d->contract, d->contract_base, &in->findings) ==
+	    DW_NOMEM) {
+		fprintf(stderr, "fatal: out of memory checking a contract\n");
+		abort();
+	}
+	dw_doc_locate_findings(d->contract_doc, d->contract_file ? d->contract_file : d->file->path,
+	                       &in->findings, from);
+}
+
 /*
  * Resolves spec.contract.path of d inside the descriptor's folder and loads it. Findings for the
  * path itself are located in the descriptor; the contract's own in the contract file.
@@ -83,83 +179,19 @@ static void load_contract_file(struct inputs *in, struct input_doc *d, const cha
 {
 	static const char *where = "/spec/contract/path";
 	char *dir = files_dirname(d->file->path);
-	char *display = xasprintf("%s/%s", dir, rel);
-	char *base = NULL, *real = NULL, *text = NULL, *msg = NULL;
-	struct dw_error err;
-	size_t len, from, blen;
+	char *display = strcmp(dir, ".") == 0 ? xstrdup(rel) : xasprintf("%s/%s", dir, rel);
+	char *msg = NULL;
 
-	if (strcmp(dir, ".") == 0) {
-		free(display);
-		display = xstrdup(rel);
-	}
-	if (!rel[0] || rel[0] == '/') {
+	if (!rel[0] || rel[0] == '/')
 		msg = xasprintf("contract path '%s' must be relative to the descriptor's folder",
 		                rel);
-		goto fail;
-	}
-	if (has_dotdot(rel)) {
+	else if (has_dotdot(rel))
 		msg = xasprintf("contract path '%s' may not leave the descriptor's folder", rel);
-		goto fail;
-	}
-	base = realpath(dir, NULL);
-	real = realpath(display, NULL);
-	if (!base || !real) {
-		msg = xasprintf("cannot read contract '%s': %s", display, strerror(errno));
-		goto fail;
-	}
-	blen = strlen(base);
-	if (!(strcmp(base, "/") == 0 || (strncmp(real, base, blen) == 0 && real[blen] == '/'))) {
-		msg = xasprintf("contract path '%s' leaves the descriptor's folder (it resolves "
-		                "to '%s')",
-		                rel, real);
-		goto fail;
-	}
-	if (files_read(display, &text, &len, &err) != 0) {
-		msg = xasprintf("%s", err.message);
-		goto fail;
-	}
-	if (d->format == DW_FMT_PROTOBUF) {
-		/* .proto text, sent as a JSON string; the parser's findings carry line:col in it */
-		in->ncontracts++;
-		if (files_text_doc(text, len, &d->contract_set) != 0) {
-			msg = xasprintf("contract '%s' is not UTF-8 text", display);
-			goto fail;
-		}
-		d->contract_file = display;
-		display = NULL;
-		d->contract_doc = &d->contract_set.docs[0];
-		d->contract = d->contract_doc->root;
-		d->contract_base = "";
-		goto done;
-	}
-	from = in->findings.count;
-	if (dw_load(text, len, display, &d->contract_set, &in->findings) == DW_NOMEM) {
-		fprintf(stderr, "fatal: out of memory loading '%s'\n", display);
-		abort();
-	}
-	in->ncontracts++;
-	if (d->contract_set.count != 1) {
-		if (in->findings.count == from)
-			dw_findings_add_at(&in->findings, DW_SEV_ERROR, NULL, display,
-			                   d->contract_set.count ? d->contract_set.docs[1].line : 1,
-			                   d->contract_set.count ? d->contract_set.docs[1].col : 1,
-			                   "", "contract file holds %zu documents, expected 1",
-			                   d->contract_set.count);
-	} else {
-		d->contract_file = display;
-		display = NULL;
-		d->contract_doc = &d->contract_set.docs[0];
-		d->contract = d->contract_doc->root;
-		d->contract_base = "";
-	}
-	goto done;
-fail:
-	add_located(&in->findings, d->doc, d->file->path, where, msg);
-done:
+	else if (!(msg = outside_folder(dir, display, rel)))
+		msg = contract_load(in, d, display);
+	if (msg)
+		add_located(&in->findings, d->doc, d->file->path, where, msg);
 	free(msg);
-	free(text);
-	free(real);
-	free(base);
 	free(display);
 	free(dir);
 }
@@ -181,7 +213,6 @@ static void check_contract(struct inputs *in, struct input_doc *d, size_t doc_fr
 	const json_t *inl = json_object_get(c, "inline");
 	const char *path = json_string_value(json_object_get(c, "path"));
 	const char *fmt = json_string_value(json_object_get(c, "format"));
-	size_t from;
 
 	if (!json_is_object(c) || !fmt)
 		return;
@@ -202,14 +233,173 @@ static void check_contract(struct inputs *in, struct input_doc *d, size_t doc_fr
 	} else {
 		return; /* neither or both: a descriptor finding already */
 	}
-	from = in->findings.count;
-	if (contract_validate(d->format, d->contract, d->contract_base, &in->findings) ==
-	    DW_NOMEM) {
-		fprintf(stderr, "fatal: out of memory checking a contract\n");
-		abort();
+	contract_check(in, d);
+}
+
+/* N of a history file name "<N><suffix>" and its format; 0 when the name is not one. */
+static long history_name_parse(const char *name, enum dw_format *fmt)
+{
+	const char *p = name;
+	long n = 0;
+
+	if (*p < '1' || *p > '9')
+		return 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (n > (INT_MAX - (*p - '0')) / 10)
+			return 0;
+		n = n * 10 + (*p - '0');
 	}
-	dw_doc_locate_findings(d->contract_doc, d->contract_file ? d->contract_file : d->file->path,
-	                       &in->findings, from);
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
+		if (strcmp(p, suffixes[i].suffix) == 0) {
+			*fmt = suffixes[i].format;
+			return n;
+		}
+	return 0;
+}
+
+struct history_name {
+	char *name;
+	long version;
+	enum dw_format format;
+};
+
+static int cmp_history_name(const void *pa, const void *pb)
+{
+	const struct history_name *a = pa, *b = pb;
+
+	if (a->version != b->version)
+		return a->version < b->version ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/* The entries of the history folder hdir (hidden ones aside), by version; *count of them.
+ * NULL with a finding when the folder cannot be read. */
+static struct history_name *history_names(struct inputs *in, const char *hdir, size_t *count)
+{
+	struct history_name *v = NULL;
+	size_t alloc = 0;
+	struct dirent *e;
+	DIR *dh = opendir(hdir);
+
+	*count = 0;
+	if (!dh) {
+		dw_findings_add_at(&in->findings, DW_SEV_ERROR, NULL, hdir, 0, 0, "",
+		                   "cannot read version history folder: %s", strerror(errno));
+		return NULL;
+	}
+	while ((e = readdir(dh))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (*count == alloc) {
+			alloc = alloc ? 2 * alloc : 16;
+			v = xrealloc(v, alloc * sizeof(*v));
+		}
+		v[*count].name = xstrdup(e->d_name);
+		v[*count].format = DW_FMT_UNKNOWN;
+		v[*count].version = history_name_parse(e->d_name, &v[*count].format);
+		(*count)++;
+	}
+	closedir(dh);
+	if (*count)
+		qsort(v, *count, sizeof(*v), cmp_history_name);
+	return v;
+}
+
+/* Loads and checks one history file (dir: the descriptor's folder; rel: path from there). */
+static void history_load(struct inputs *in, struct input_doc *d, const char *dir, const char *path,
+                         const char *rel, const struct history_name *hn)
+{
+	struct input_doc *h;
+	struct stat st;
+	char *msg;
+
+	msg = outside_folder(dir, path, rel);
+	if (!msg && (stat(path, &st) != 0 || !S_ISREG(st.st_mode)))
+		msg = xstrdup("not a contract file: a version history folder holds only files");
+	if (msg) {
+		dw_findings_add_at(&in->findings, DW_SEV_ERROR, NULL, path, 0, 0, "", "%s", msg);
+		free(msg);
+		return;
+	}
+	d->history = xrealloc(d->history, (d->nhistory + 1) * sizeof(*d->history));
+	h = &d->history[d->nhistory++];
+	*h = *d;
+	h->history = NULL;
+	h->nhistory = 0;
+	h->history_dir = NULL;
+	h->contract = NULL;
+	h->contract_file = NULL;
+	h->contract_doc = NULL;
+	h->contract_base = NULL;
+	memset(&h->contract_set, 0, sizeof(h->contract_set));
+	h->format = hn->format;
+	h->version = hn->version;
+	if ((msg = contract_load(in, h, path))) {
+		dw_findings_add_at(&in->findings, DW_SEV_ERROR, NULL, path, 0, 0, "", "%s", msg);
+		free(msg);
+	} else if (h->contract) {
+		contract_check(in, h);
+	}
+}
+
+/* Loads the version history folder of product d when it has one (see inputs.h). */
+static void load_history(struct inputs *in, struct input_doc *d)
+{
+	char *dir = files_dirname(d->file->path);
+	char *rel = xasprintf("%s%s", d->name, INPUTS_HISTORY_SUFFIX);
+	char *hdir = strcmp(dir, ".") == 0 ? xstrdup(rel) : xasprintf("%s/%s", dir, rel);
+	const char *want = inputs_contract_suffix(d->format);
+	struct history_name *names = NULL;
+	struct stat st;
+	size_t n = 0;
+
+	if (lstat(hdir, &st) != 0) {
+		if (errno != ENOENT)
+			dw_findings_add_at(&in->findings, DW_SEV_ERROR, NULL, hdir, 0, 0, "",
+			                   "cannot read version history folder: %s",
+			                   strerror(errno));
+		free(hdir);
+		goto done;
+	}
+	d->history_dir = hdir;
+	if (!S_ISDIR(st.st_mode))
+		dw_findings_add_at(&in->findings, DW_SEV_ERROR, NULL, hdir, 0, 0, "",
+		                   "a version history folder must be a folder (not a file or a "
+		                   "symbolic link)");
+	else
+		names = history_names(in, hdir, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct history_name *hn = &names[i];
+		char *path = xasprintf("%s/%s", hdir, hn->name);
+		char *hrel = xasprintf("%s/%s", rel, hn->name);
+
+		if (!hn->version)
+			dw_findings_add_at(&in->findings, DW_SEV_ERROR, NULL, path, 0, 0, "",
+			                   "unexpected file in a version history folder: expected "
+			                   "<version number>%s, e.g. '1%s'",
+			                   want ? want : ".<format suffix>", want ? want : ".avsc");
+		else if (i > 0 && names[i - 1].version == hn->version)
+			dw_findings_add_at(&in->findings, DW_SEV_ERROR, NULL, path, 0, 0, "",
+			                   "version %ld is given twice (also as '%s')", hn->version,
+			                   names[i - 1].name);
+		else if (d->format != DW_FMT_UNKNOWN && hn->format != d->format)
+			dw_findings_add_at(
+			    &in->findings, DW_SEV_ERROR, NULL, path, 0, 0, "",
+			    "version %ld is %s, but the product's contract format is "
+			    "'%s' (name it %ld%s)",
+			    hn->version, contract_format_name(hn->format),
+			    contract_format_name(d->format), hn->version, want);
+		else
+			history_load(in, d, dir, path, hrel, hn);
+		free(hrel);
+		free(path);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i].name);
+	free(names);
+done:
+	free(rel);
+	free(dir);
 }
 
 static void check_document(struct inputs *in, const struct input_file *file,
@@ -234,6 +424,8 @@ static void check_document(struct inputs *in, const struct input_file *file,
 		d->name = str_at(doc->root, "/metadata/name");
 		d->owner = str_at(doc->root, "/metadata/owner");
 		check_contract(in, d, from);
+		if (d->domain && d->name && !has_finding_at(&in->findings, from, "/metadata/name"))
+			load_history(in, d);
 	}
 }
 
@@ -288,6 +480,29 @@ static void check_duplicates(struct inputs *in)
 		free(msg);
 	}
 	free(v);
+}
+
+/* Two products of one name in one folder would share a history folder: a finding at the
+ * second (the same product twice is check_duplicates' finding). */
+static void check_shared_history(struct inputs *in)
+{
+	for (size_t j = 0; j < in->ndocs; j++) {
+		const struct input_doc *b = &in->docs[j];
+		for (size_t i = 0; b->history_dir && i < j; i++) {
+			const struct input_doc *a = &in->docs[i];
+			char *msg;
+			if (!a->history_dir || strcmp(a->history_dir, b->history_dir) != 0 ||
+			    strcmp(a->domain, b->domain) == 0)
+				continue;
+			msg = xasprintf(
+			    "products '%s/%s' and '%s/%s' would share the version history "
+			    "folder '%s': keep them in separate folders",
+			    a->domain, a->name, b->domain, b->name, b->history_dir);
+			add_located(&in->findings, b->doc, b->file->path, "/metadata/name", msg);
+			free(msg);
+			break;
+		}
+	}
 }
 
 /* Findings come out grouped by file (in the order files were first met), then by position. */
@@ -396,6 +611,7 @@ int inputs_load(struct inputs *in, int npaths, char *const *paths, struct dw_err
 	}
 	if (rc == 0) {
 		check_duplicates(in);
+		check_shared_history(in);
 		sort_findings(&in->findings, 0);
 	}
 	if (rc == 0 && dw_findings_oom(&in->findings)) {
@@ -408,8 +624,15 @@ int inputs_load(struct inputs *in, int npaths, char *const *paths, struct dw_err
 void inputs_release(struct inputs *in)
 {
 	for (size_t i = 0; i < in->ndocs; i++) {
-		free(in->docs[i].contract_file);
-		dw_docset_release(&in->docs[i].contract_set);
+		struct input_doc *d = &in->docs[i];
+		for (size_t k = 0; k < d->nhistory; k++) {
+			free(d->history[k].contract_file);
+			dw_docset_release(&d->history[k].contract_set);
+		}
+		free(d->history);
+		free(d->history_dir);
+		free(d->contract_file);
+		dw_docset_release(&d->contract_set);
 	}
 	free(in->docs);
 	for (size_t i = 0; i < in->nfiles; i++) {

@@ -12,6 +12,15 @@
  * exactly one document and its findings are located in that file. Inline contracts are located
  * in the descriptor. A domain or product defined twice across the inputs is a finding.
  *
+ * A product's earlier contract versions (what `driveway export` writes) live in its version
+ * history folder beside the descriptor, <folder>/<metadata.name>.versions/, one file per version
+ * named <N><suffix> (N its number in the registry it came from, the suffix its format's, as in
+ * inputs_contract_suffix: 1.avsc, 2.avsc ...). Each is loaded and checked like a contract file,
+ * its findings located in it; a file of another name, a folder, a format other than the
+ * product's, a number given twice, a file that resolves outside the descriptor's folder, a
+ * history folder that is a symbolic link, or two products of one name in one folder (whose
+ * history would be shared) are findings. Hidden entries are skipped.
+ *
  * Ownership: struct inputs owns everything it holds (texts, documents, contract documents,
  * findings); struct input_doc members are borrowed from it. inputs_release frees all.
  */
@@ -51,6 +60,13 @@ struct input_doc {
 	const char *contract_base;         /* pointer of contract inside contract_doc: "" or
 	                                      "/spec/contract/inline" */
 	struct dw_docset contract_set;
+	/* History entries only: N of the file name (the order; the registry numbers anew). */
+	long version;
+	/* The earlier versions from the history folder, by number: each a copy of this entry with
+	 * its own contract members (format, contract, contract_file ...) and version set. */
+	struct input_doc *history;
+	size_t nhistory;
+	char *history_dir; /* display path of the history folder; NULL when there is none */
 };
 
 struct inputs {
@@ -61,6 +77,13 @@ struct inputs {
 	size_t ncontracts;
 	struct dw_findings findings;
 };
+
+/* The history folder's name is the product's name and this. */
+#define INPUTS_HISTORY_SUFFIX ".versions"
+
+/* The file name suffix of a contract of format fmt (".openapi.json", ".avsc", ".schema.json",
+ * ".odcs.json", ".proto"), or NULL for an unknown format. */
+const char *inputs_contract_suffix(enum dw_format fmt);
 
 /*
  * Loads and checks paths[0..npaths). Returns 0 (look at in->findings), DW_MALFORMED when a path

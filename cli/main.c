@@ -185,9 +185,10 @@ static const struct cli_command commands[] = {
      "Writes every domain and live product as descriptor files under DIR (created, or empty):\n"
      "DIR/<domain>/domain.yaml, DIR/<domain>/<product>.yaml and, for a product with versions,\n"
      "its latest contract beside it (<product>.openapi.json, .avsc, .schema.json, .odcs.json\n"
-     "or .proto), which spec.contract.path names. The files hold JSON (which is YAML too).\n"
-     "'driveway register DIR' on an empty registry re-creates the domains, the products and\n"
-     "their latest contracts; earlier versions are not exported.\n"},
+     "or .proto), which spec.contract.path names, and its earlier versions in\n"
+     "<product>.versions/<N><suffix> (the latest there too when numbers have gaps). The files\n"
+     "hold JSON (which is YAML too). 'driveway register DIR' on an empty registry re-creates\n"
+     "the domains, the products and every version, in order, with its number.\n"},
     {"help", cmd_help, "show help for driveway or a command", "usage: driveway help [COMMAND]\n"},
 };
 

@@ -2,8 +2,11 @@
 # (Re)creates the committed seed corpora fuzz/corpus/<target>/ from tests/fixtures (and a few
 # examples/ and schemas/ files): each target's directory is emptied and refilled, one file per
 # input, named by the SHA-1 of its content (duplicates collapse). Two-document inputs (the diff
-# engines, jsonschema) are "old NUL new". Run from anywhere: `fuzz/seed.sh`.
-# The corpora stay small (a few hundred KB); the fuzzer's own finds are not committed.
+# engines, jsonschema) are "old NUL new". Run from anywhere: `fuzz/seed.sh`. The refs target's
+# corpus (fuzz/corpus/refs/, a format byte then NUL-separated schema and references, see
+# fuzz/fuzz_refs.c) is written by hand and left as it is.
+# The corpora stay small (about 1.4 MB in all); the fuzzer's own finds are not committed (runs
+# fuzz a copy, see fuzz/run.sh).
 set -eu
 cd "$(dirname "$0")/.."
 F=tests/fixtures

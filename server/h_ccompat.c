@@ -33,6 +33,7 @@
 #include "validators/audit.h"
 #include "validators/contract.h"
 #include "validators/descriptor.h"
+#include "validators/refs.h"
 #include "validators/xalloc.h"
 
 #define CC_MEDIA_V1 "application/vnd.schemaregistry.v1+json"
@@ -41,6 +42,7 @@
 #define LANDING_DEFAULT "unclaimed"
 #define LANDING_TRIES 100
 #define VERSION_LATEST 0
+#define CC_MAX_REFERENCES 1000
 
 /* Confluent's error codes (io.confluent.kafka.schemaregistry.rest.exceptions). */
 enum cc_code {
@@ -59,6 +61,8 @@ enum cc_code {
 	CC_INVALID_COMPAT = 42203,
 	CC_INVALID_MODE = 42204,
 	CC_NOT_PERMITTED = 42205,
+	CC_REFERENCE_EXISTS = 42206,
+	CC_ID_MISMATCH = 42207,
 	CC_STORE_ERROR = 50001,
 };
 
@@ -218,9 +222,10 @@ static const char *landing_domain(const struct request *req)
 }
 
 /*
- * The product subject names: by the topic-name strategy a topic product of its topic (a
- * "-key" subject the one whose name ends in "-key", a "-value" subject any other), else the
- * product bound to the subject. 0 with *out set, DW_NOT_FOUND, or a store error.
+ * The product subject names: the topic product that declares it (spec.subject: the record-name
+ * and topic-record-name strategies), else by the topic-name strategy a topic product of its
+ * topic (a "-key" subject the one whose name ends in "-key", a "-value" subject any other),
+ * else the product bound to the subject. 0 with *out set, DW_NOT_FOUND, or a store error.
  */
 static int subject_find(struct request *req, const char *subject, struct cc_subject *out,
                         struct dw_error *err)
@@ -237,11 +242,20 @@ static int subject_find(struct request *req, const char *subject, struct cc_subj
 	free(topic);
 	if (rc)
 		return rc;
+	/* a product that declares the subject (spec.subject), else one of the topic */
+	json_array_foreach(items, i, it) if (json_is_true(json_object_get(it, "declared")))
+	{
+		pick = it;
+		break;
+	}
 	json_array_foreach(items, i, it)
 	{
 		const char *name = json_string_value(json_object_get(it, "product"));
 
-		if (json_is_true(json_object_get(it, "bound")))
+		if (pick)
+			break;
+		if (json_is_true(json_object_get(it, "bound")) ||
+		    json_is_true(json_object_get(it, "declared")))
 			continue;
 		if ((key || value) && ends_with(name, "-key") == key) {
 			pick = it;
@@ -363,6 +377,7 @@ static json_t *landing_doc(const char *domain, const char *name, const char *sub
 	if (topic)
 		json_object_set_new(json_object_get(doc, "spec"), "topic",
 		                    xjson(json_string(topic)));
+	json_object_set_new(json_object_get(doc, "spec"), "subject", xjson(json_string(subject)));
 	free(topic);
 	return doc;
 }
@@ -510,6 +525,39 @@ int h_cc_mode_get(struct request *req, struct response *res, struct dw_error *er
 	return 0;
 }
 
+static int query_true(const struct request *req, const char *name);
+
+/* *empty 1 when subject (NULL: every subject) has no version (soft-deleted ones count): IMPORT
+ * mode may then be set without force=true. */
+static int import_target_empty(struct request *req, const char *subject, int *empty,
+                               struct dw_error *err)
+{
+	json_t *items = NULL, *it;
+	size_t i;
+	int rc;
+
+	*empty = 1;
+	if (subject) {
+		struct cc_subject sub;
+
+		rc = subject_find(req, subject, &sub, err);
+		if (rc == DW_NOT_FOUND)
+			return 0;
+		if (!rc)
+			rc = store_subject_versions(req->srv->store, sub.domain, sub.product,
+			                            &items, err);
+		*empty = rc || json_array_size(items) == 0;
+		json_decref(items);
+		return rc;
+	}
+	if ((rc = store_subject_list(req->srv->store, &items, err)))
+		return rc;
+	json_array_foreach(items, i,
+	                   it) if (json_integer_value(json_object_get(it, "all")) > 0) *empty = 0;
+	json_decref(items);
+	return 0;
+}
+
 int h_cc_mode_put(struct request *req, struct response *res, struct dw_error *err)
 {
 	const char *s = request_param(req, "s");
@@ -533,6 +581,15 @@ int h_cc_mode_put(struct request *req, struct response *res, struct dw_error *er
 			return rc;
 		if ((rc = auth_may_write(req, sub.domain, err)))
 			return rc;
+	}
+	if (strcmp(m, "IMPORT") == 0 && !query_true(req, "force")) {
+		int empty;
+
+		if ((rc = import_target_empty(req, s, &empty, err)))
+			return rc;
+		if (!empty)
+			return cc_error(res, 422, CC_NOT_PERMITTED,
+			                "Cannot import since found existing subjects");
 	}
 	key = s ? xasprintf("%s:%s", MODE_KEY, s) : xstrdup(MODE_KEY);
 	rc = store_config_put(req->srv->store, key, m, err);
@@ -728,23 +785,208 @@ static char *schema_string(enum dw_format fmt, const char *stored)
 	return out;
 }
 
-/* A candidate from a request body {"schema", "schemaType", "references"}. */
+/* A candidate from a request body {"schema", "schemaType", "references", "id", "version"}. */
 struct cc_candidate {
 	enum dw_format fmt;
-	json_t *contract; /* owned */
-	char fp[72];
+	json_t *contract;  /* owned: self-contained (references resolved into it) */
+	char *schema_text; /* owned: the schema as registered (JSON text), when it has
+	                      references; NULL otherwise (the contract is the schema) */
+	char *refs_text;   /* owned: its references, [{"name","subject","version"}] */
+	char fp[72];       /* the contract's fingerprint; with references, of the schema as
+	                      registered and its references */
+	long long id;      /* the body's "id" (IMPORT), 0 when none */
+	int version;       /* the body's "version", 0 when none */
 };
 
-/* Reads and validates the body's schema; answers 42201 (*answered) when it is not one. */
+static void candidate_release(struct cc_candidate *c)
+{
+	json_decref(c->contract);
+	free(c->schema_text);
+	free(c->refs_text);
+	memset(c, 0, sizeof(*c));
+}
+
+static int query_true(const struct request *req, const char *name);
+
+/* Compact JSON text of v (malloc'd). */
+static char *dump_text(const json_t *v)
+{
+	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | DW_JSON_REALS);
+
+	if (!text)
+		xjson(NULL);
+	return text;
+}
+
+/* The normalized form of a schema (contract_normalize) with its keys sorted; the schema itself
+ * when it has none (it does not parse: validation then says why). Consumes schema. */
+static json_t *normalized(enum dw_format fmt, json_t *schema)
+{
+	json_t *norm = contract_normalize(fmt, schema);
+	char *canon = norm ? canon_json(norm) : NULL;
+
+	json_decref(norm);
+	norm = canon ? json_loads(canon, JSON_DECODE_ANY, NULL) : NULL;
+	free(canon);
+	if (!norm)
+		return schema;
+	json_decref(schema);
+	return norm;
+}
+
+/* Answers 42201 with the first error of f. */
+static int invalid_findings(struct response *res, const struct dw_findings *f)
+{
+	const struct dw_finding *first = NULL;
+
+	for (size_t i = 0; i < f->count && !first; i++)
+		if (f->items[i].severity == DW_SEV_ERROR)
+			first = &f->items[i];
+	return cc_error(res, 422, CC_INVALID_SCHEMA, "Invalid schema: %s%s%s (%zu error%s)",
+	                first->pointer, *first->pointer ? ": " : "", first->message,
+	                dw_findings_errors(f), dw_findings_errors(f) == 1 ? "" : "s");
+}
+
+static int subject_find(struct request *req, const char *subject, struct cc_subject *out,
+                        struct dw_error *err);
+static json_t *version_pick(json_t *items, int number, int deleted);
+
+/* The contract of one reference {"name","subject","version"} (the version -1: the latest) into
+ * *contract, its version number into *number; 42201 (*answered) when it names no schema of
+ * format fmt. */
+static int reference_load(struct request *req, struct response *res, enum dw_format fmt,
+                          const json_t *ref, json_t **contract, int *number, int *answered,
+                          struct dw_error *err)
+{
+	const char *name = json_string_value(json_object_get(ref, "name"));
+	const char *subject = json_string_value(json_object_get(ref, "subject"));
+	const json_t *vj = json_object_get(ref, "version");
+	json_int_t v = json_integer_value(vj);
+	struct cc_subject sub;
+	json_t *items = NULL, *item;
+	char *text = NULL, *media = NULL;
+	int rc;
+
+	*contract = NULL;
+	*answered = 1;
+	if (!json_is_object(ref) || !name || !*name || !subject_ok(subject) ||
+	    !json_is_integer(vj) || v == 0 || v < -1 || v > 2147483647)
+		return cc_error(res, 422, CC_INVALID_SCHEMA,
+		                "Invalid schema: a reference needs a name, a subject and a version "
+		                "(1 or more, or -1 for the latest)");
+	rc = subject_find(req, subject, &sub, err);
+	if (!rc)
+		rc = store_subject_versions(req->srv->store, sub.domain, sub.product, &items, err);
+	if (rc && rc != DW_NOT_FOUND)
+		return rc;
+	item = rc ? NULL : version_pick(items, v == -1 ? VERSION_LATEST : (int)v, 0);
+	if (!item) {
+		json_decref(items);
+		return cc_error(
+		    res, 422, CC_INVALID_SCHEMA,
+		    "Invalid schema: reference '%s' names subject '%s' version %d, which "
+		    "does not exist",
+		    name, subject, (int)v);
+	}
+	*number = (int)json_integer_value(json_object_get(item, "version"));
+	if (contract_format_parse(json_string_value(json_object_get(item, "format"))) != fmt) {
+		json_decref(items);
+		return cc_error(
+		    res, 422, CC_INVALID_SCHEMA,
+		    "Invalid schema: reference '%s' (subject '%s' version %d) is a schema "
+		    "of another type",
+		    name, subject, *number);
+	}
+	json_decref(items);
+	rc = store_version_contract(req->srv->store, sub.domain, sub.product, *number, &text,
+	                            &media, err);
+	free(media);
+	if (rc)
+		return rc;
+	*contract = json_loads(text, JSON_DECODE_ANY, NULL);
+	free(text);
+	if (!*contract)
+		return dw_error_set(err, DW_INTERNAL,
+		                    "stored contract of '%s' version %d does not parse", subject,
+		                    *number);
+	*answered = 0;
+	return 0;
+}
+
+/* Validates parsed (format c->fmt) with the body's references and fills c: the resolved
+ * contract, the texts to keep and the fingerprint of the schema with its references. */
+static int candidate_refs(struct request *req, struct response *res, struct cc_candidate *c,
+                          const json_t *parsed, const json_t *refs, int *answered,
+                          struct dw_error *err)
+{
+	size_t n = json_array_size(refs), i;
+	struct dw_ref *list = xcalloc(n ? n : 1, sizeof(*list));
+	json_t **docs = xcalloc(n ? n : 1, sizeof(*docs)), *kept = xjson(json_array()), *r;
+	struct dw_findings f;
+	char fp[72], *canon = NULL, *joined;
+	int rc = 0, number = 0;
+
+	*answered = 0;
+	dw_findings_init(&f);
+	json_array_foreach(refs, i, r)
+	{
+		rc = reference_load(req, res, c->fmt, r, &docs[i], &number, answered, err);
+		if (rc || *answered)
+			goto out;
+		list[i].name = json_string_value(json_object_get(r, "name"));
+		list[i].contract = docs[i];
+		json_array_append_new(
+		    kept, xjson(json_pack("{s:s, s:O, s:i}", "name", list[i].name, "subject",
+		                          json_object_get(r, "subject"), "version", number)));
+	}
+	rc = refs_resolve(c->fmt, parsed, list, n, "", &f, &c->contract);
+	if (rc == DW_NOMEM || dw_findings_oom(&f))
+		xjson(NULL);
+	if (rc || dw_findings_errors(&f)) {
+		*answered = 1;
+		rc = dw_findings_errors(&f)
+		         ? invalid_findings(res, &f)
+		         : cc_error(res, 422, CC_INVALID_SCHEMA, "Invalid schema");
+		goto out;
+	}
+	if (contract_fingerprint(c->fmt, parsed, fp) || !(canon = canon_json(kept))) {
+		*answered = 1;
+		rc = cc_error(res, 422, CC_INVALID_SCHEMA, "Invalid schema");
+		goto out;
+	}
+	/* the same schema with other references is another schema */
+	joined = xasprintf("%s\nreferences:%s", fp, canon);
+	memcpy(c->fp, "sha256:", 7);
+	dw_sha256_hex(joined, strlen(joined), c->fp + 7);
+	free(joined);
+	c->schema_text = dump_text(parsed);
+	c->refs_text = dump_text(kept);
+out:
+	free(canon);
+	for (i = 0; i < n; i++)
+		json_decref(docs[i]);
+	free(docs);
+	free(list);
+	json_decref(kept);
+	dw_findings_release(&f);
+	return rc;
+}
+
+/* Reads and validates the body's schema and references; answers 42201 (*answered) when it is
+ * not one. normalize=true in the query registers and looks up the normalized form
+ * (contract_normalize). */
 static int candidate_read(struct request *req, struct response *res, struct cc_candidate *c,
-                          int *answered)
+                          int *answered, struct dw_error *err)
 {
 	const json_t *body = req->json, *refs = json_object_get(body, "references");
 	const json_t *type_v = json_object_get(body, "schemaType");
+	const json_t *id_v = json_object_get(body, "id"), *ver_v = json_object_get(body, "version");
 	const char *text = json_string_value(json_object_get(body, "schema"));
 	const char *type = json_string_value(type_v);
 	struct dw_findings f;
 	json_error_t jerr;
+	json_t *parsed;
+	int rc = 0;
 
 	*answered = 1;
 	memset(c, 0, sizeof(*c));
@@ -760,40 +1002,54 @@ static int candidate_read(struct request *req, struct response *res, struct cc_c
 		c->fmt = DW_FMT_PROTOBUF;
 	else
 		return cc_error(res, 422, CC_INVALID_SCHEMA, "Invalid schema type %s", type);
-	if (refs && !json_is_null(refs) && (!json_is_array(refs) || json_array_size(refs) > 0))
+	if (refs && !json_is_null(refs) && !json_is_array(refs))
 		return cc_error(res, 422, CC_INVALID_SCHEMA,
-		                "Invalid schema: schema references are not supported");
-	if (json_object_get(body, "id") || json_object_get(body, "version"))
+		                "Invalid schema: references must be a list");
+	if (json_array_size(refs) > CC_MAX_REFERENCES)
 		return cc_error(res, 422, CC_INVALID_SCHEMA,
-		                "Invalid schema: registering with an explicit id or version is not "
-		                "supported");
+		                "Invalid schema: more than %d references", CC_MAX_REFERENCES);
+	/* -1 or 0 mean none, as Confluent's clients send them */
+	if (id_v && !json_is_null(id_v) &&
+	    (!json_is_integer(id_v) || json_integer_value(id_v) < -1 ||
+	     json_integer_value(id_v) > 2147483647))
+		return cc_error(res, 422, CC_INVALID_SCHEMA, "Invalid schema id");
+	if (ver_v && !json_is_null(ver_v) &&
+	    (!json_is_integer(ver_v) || json_integer_value(ver_v) < -1 ||
+	     json_integer_value(ver_v) > 2147483647))
+		return cc_error(
+		    res, 422, CC_INVALID_VERSION,
+		    "The specified version is not a valid version id. Allowed values are "
+		    "between [1, 2^31-1]");
+	c->id = json_integer_value(id_v) > 0 ? json_integer_value(id_v) : 0;
+	c->version = json_integer_value(ver_v) > 0 ? (int)json_integer_value(ver_v) : 0;
 	if (c->fmt == DW_FMT_PROTOBUF)
-		c->contract = xjson(json_string(text));
-	else if (!(c->contract = json_loads(text, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr)))
+		parsed = xjson(json_string(text));
+	else if (!(parsed = json_loads(text, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr)))
 		return cc_error(res, 422, CC_INVALID_SCHEMA,
 		                "Invalid schema: line %d, column %d: %s", jerr.line, jerr.column,
 		                jerr.text);
+	if (query_true(req, "normalize"))
+		parsed = normalized(c->fmt, parsed);
+	if (json_array_size(refs) > 0) {
+		rc = candidate_refs(req, res, c, parsed, refs, answered, err);
+		json_decref(parsed);
+		if (rc || *answered)
+			candidate_release(c);
+		return rc;
+	}
 	dw_findings_init(&f);
-	if (contract_validate(c->fmt, c->contract, "", &f) == DW_NOMEM || dw_findings_oom(&f))
+	if (contract_validate(c->fmt, parsed, "", &f) == DW_NOMEM || dw_findings_oom(&f))
 		xjson(NULL);
 	if (dw_findings_errors(&f)) {
-		const struct dw_finding *first = NULL;
-
-		for (size_t i = 0; i < f.count && !first; i++)
-			if (f.items[i].severity == DW_SEV_ERROR)
-				first = &f.items[i];
-		cc_error(res, 422, CC_INVALID_SCHEMA, "Invalid schema: %s%s%s (%zu error%s)",
-		         first->pointer, *first->pointer ? ": " : "", first->message,
-		         dw_findings_errors(&f), dw_findings_errors(&f) == 1 ? "" : "s");
+		invalid_findings(res, &f);
 		dw_findings_release(&f);
-		json_decref(c->contract);
-		c->contract = NULL;
+		json_decref(parsed);
 		return 0;
 	}
 	dw_findings_release(&f);
+	c->contract = parsed;
 	if (contract_fingerprint(c->fmt, c->contract, c->fp)) {
-		json_decref(c->contract);
-		c->contract = NULL;
+		candidate_release(c);
 		return cc_error(res, 422, CC_INVALID_SCHEMA, "Invalid schema");
 	}
 	*answered = 0;
@@ -842,33 +1098,46 @@ static int query_true(const struct request *req, const char *name)
 	return v && strcmp(v, "true") == 0;
 }
 
-/* {"subject","version","id","schema"[,"schemaType"]} of a picked version item. */
-static int version_doc(struct request *req, const char *subject, const struct cc_subject *sub,
-                       const json_t *item, json_t **out, struct dw_error *err)
+/* Sets doc's "schemaType" (left out for AVRO) and its "references" when refs (a JSON array
+ * text) lists some. */
+static void schema_extras(json_t *doc, enum dw_format fmt, const char *refs)
+{
+	json_t *list = refs ? json_loads(refs, 0, NULL) : NULL;
+
+	if (schema_type(fmt))
+		json_object_set_new(doc, "schemaType", xjson(json_string(schema_type(fmt))));
+	if (json_array_size(list) > 0)
+		json_object_set(doc, "references", list);
+	json_decref(list);
+}
+
+/* {"subject","version","id","schema"[,"schemaType"][,"references"]} of a picked version item. */
+static int version_doc(struct request *req, const char *subject, const json_t *item, json_t **out,
+                       struct dw_error *err)
 {
 	int number = (int)json_integer_value(json_object_get(item, "version"));
-	enum dw_format fmt =
-	    contract_format_parse(json_string_value(json_object_get(item, "format")));
-	char *text = NULL, *media = NULL, *schema;
-	const char *type = schema_type(fmt);
+	long long id = json_integer_value(json_object_get(item, "id"));
+	char *format = NULL, *text = NULL, *refs = NULL, *schema;
+	enum dw_format fmt;
 	int rc;
 
 	*out = NULL;
-	rc = store_version_contract(req->srv->store, sub->domain, sub->product, number, &text,
-	                            &media, err);
-	free(media);
+	rc = store_schema_get(req->srv->store, id, &format, &text, &refs, err);
 	if (rc)
 		return rc;
+	fmt = contract_format_parse(format);
 	schema = schema_string(fmt, text);
+	free(format);
 	free(text);
-	if (!schema)
-		return dw_error_set(err, DW_INTERNAL,
-		                    "stored contract of version %d does not parse", number);
-	*out = xjson(json_pack("{s:s, s:i, s:O, s:s}", "subject", subject, "version", number, "id",
-	                       json_object_get(item, "id"), "schema", schema));
-	if (type)
-		json_object_set_new(*out, "schemaType", xjson(json_string(type)));
+	if (!schema) {
+		free(refs);
+		return dw_error_set(err, DW_INTERNAL, "stored schema %lld does not parse", id);
+	}
+	*out = xjson(json_pack("{s:s, s:i, s:I, s:s}", "subject", subject, "version", number, "id",
+	                       (json_int_t)id, "schema", schema));
+	schema_extras(*out, fmt, refs);
 	free(schema);
+	free(refs);
 	return 0;
 }
 
@@ -986,8 +1255,7 @@ int h_cc_version_get(struct request *req, struct response *res, struct dw_error 
 	int answered, rc;
 
 	rc = version_find(req, res, &sub, &items, &item, &answered, err);
-	if (!rc && !answered &&
-	    !(rc = version_doc(req, request_param(req, "s"), &sub, item, &doc, err)))
+	if (!rc && !answered && !(rc = version_doc(req, request_param(req, "s"), item, &doc, err)))
 		respond(res, doc);
 	json_decref(items);
 	return rc;
@@ -1001,7 +1269,7 @@ int h_cc_version_schema(struct request *req, struct response *res, struct dw_err
 
 	rc = version_find(req, res, &sub, &items, &item, &answered, err);
 	if (!rc && !answered &&
-	    !(rc = version_doc(req, request_param(req, "s"), &sub, item, &doc, err))) {
+	    !(rc = version_doc(req, request_param(req, "s"), item, &doc, err))) {
 		const char *schema = json_string_value(json_object_get(doc, "schema"));
 		response_body(res, 200, "application/json", xstrdup(schema), strlen(schema));
 		json_decref(doc);
@@ -1010,19 +1278,51 @@ int h_cc_version_schema(struct request *req, struct response *res, struct dw_err
 	return rc;
 }
 
-/* The schemas that reference version {v}: none, since schema references are not supported
- * (a registration with references is refused), once the version exists. */
+/* The ids of the schemas whose references name version {v} of the subject. */
 int h_cc_referenced_by(struct request *req, struct response *res, struct dw_error *err)
 {
 	struct cc_subject sub;
-	json_t *items, *item;
+	json_t *items, *item, *ids;
 	int answered, rc;
 
 	rc = version_find(req, res, &sub, &items, &item, &answered, err);
-	if (!rc && !answered)
-		respond(res, xjson(json_array()));
+	if (!rc && !answered &&
+	    !(rc = store_schema_referrers(req->srv->store, request_param(req, "s"),
+	                                  (int)json_integer_value(json_object_get(item, "version")),
+	                                  &ids, err)))
+		respond(res, ids);
 	json_decref(items);
 	return rc;
+}
+
+/* 42206 (*answered) when a live schema references one of the versions (items of
+ * store_subject_versions) of subject. */
+static int unreferenced(struct request *req, struct response *res, const char *subject,
+                        const json_t *versions, int *answered, struct dw_error *err)
+{
+	const json_t *it;
+	size_t i;
+
+	*answered = 0;
+	json_array_foreach(versions, i, it)
+	{
+		int number = (int)json_integer_value(json_object_get(it, "version"));
+		json_t *ids = NULL;
+		int rc = store_schema_referrers(req->srv->store, subject, number, &ids, err);
+		size_t n = json_array_size(ids);
+
+		json_decref(ids);
+		if (rc)
+			return rc;
+		if (n > 0) {
+			*answered = 1;
+			return cc_error(res, 422, CC_REFERENCE_EXISTS,
+			                "One or more references exist to the schema "
+			                "{magic=1,keytype=SCHEMA,subject=%s,version=%d}.",
+			                subject, number);
+		}
+	}
+	return 0;
 }
 
 /* Answers the 409 of a refused registration or check from the verdict server_version_add put
@@ -1049,25 +1349,60 @@ static int incompatible(struct response *res, const char *subject, struct dw_err
 	                subject, len ? details : err->message);
 }
 
+/* An explicit schema id of an IMPORT registration: 42205 when another schema holds it, 42207
+ * when the schema holds another id already (*answered). */
+static int import_id_check(struct request *req, struct response *res, const struct cc_candidate *c,
+                           int *answered, struct dw_error *err)
+{
+	long long have;
+	int rc = store_schema_id(req->srv->store, contract_format_name(c->fmt), c->fp, &have, err);
+
+	*answered = 0;
+	if (rc == 0 && have != c->id) {
+		*answered = 1;
+		return cc_error(res, 422, CC_ID_MISMATCH,
+		                "Schema already registered with id %lld instead of input id %lld",
+		                have, c->id);
+	}
+	if (rc == 0 || rc != DW_NOT_FOUND)
+		return rc;
+	if (!(rc = store_schema_taken(req->srv->store, c->id, err)))
+		return 0;
+	if (rc != DW_CONFLICT)
+		return rc;
+	*answered = 1;
+	return cc_error(res, 422, CC_NOT_PERMITTED,
+	                "Overwrite new schema with id %lld is not permitted.", c->id);
+}
+
 int h_cc_version_post(struct request *req, struct response *res, struct dw_error *err)
 {
 	const char *s = request_param(req, "s");
 	struct cc_candidate c;
 	struct cc_subject sub;
+	struct store_version_in extra;
 	enum store_result result;
 	json_t *doc = NULL;
 	const char *want;
 	enum dw_mode mode;
 	char rw[16];
 	long long id;
-	int answered, number, rc;
+	int answered, number, rc, import;
 
 	if (!subject_ok(s))
 		return cc_error(res, 422, CC_INVALID_SCHEMA, "invalid subject name");
 	if ((rc = writable(req, res, s, &answered, rw, err)) || answered)
 		return rc;
-	if ((rc = candidate_read(req, res, &c, &answered)) || answered)
+	if ((rc = candidate_read(req, res, &c, &answered, err)) || answered)
 		return rc;
+	import = strcmp(rw, "IMPORT") == 0;
+	if (c.id > 0 && !import) {
+		rc = cc_error(res, 422, CC_NOT_PERMITTED,
+		              "Subject '%s' is not in import mode: a schema id cannot be given", s);
+		goto out;
+	}
+	if (c.id > 0 && ((rc = import_id_check(req, res, &c, &answered, err)) || answered))
+		goto out;
 	rc = subject_find(req, s, &sub, err);
 	if (rc == DW_NOT_FOUND && !(rc = auth_may_write(req, landing_domain(req), err)))
 		rc = subject_create(req, s, &sub, err);
@@ -1084,17 +1419,40 @@ int h_cc_version_post(struct request *req, struct response *res, struct dw_error
 		             s, want);
 		goto out;
 	}
-	/* IMPORT: schemas copied from another registry are taken as they come */
-	if (strcmp(rw, "IMPORT") == 0)
+	/* IMPORT: schemas copied from another registry are taken as they come, with their ids
+	 * and version numbers when given */
+	if (import)
 		mode = DW_MODE_NONE;
 	else if ((rc = server_compat_mode(req, doc, &mode, NULL, err)))
 		goto out;
+	extra = (struct store_version_in){.fingerprint = c.fp,
+	                                  .schema_text = c.schema_text,
+	                                  .refs = c.refs_text,
+	                                  .schema_id = c.id,
+	                                  .number = import ? c.version : 0};
 	/* Confluent's semantics: soft-deleted versions are not compared, and a schema whose
 	 * versions here are all soft-deleted becomes a new version (with its same id) */
 	rc = server_version_add(req, res, sub.domain, sub.product, c.fmt, c.contract, mode, 1,
-	                        &number, &result, err);
+	                        &extra, &number, &result, err);
+	if (rc == DW_CONFLICT && import) {
+		if (c.version)
+			rc = cc_error(res, 422, CC_NOT_PERMITTED,
+			              "Overwrite new schema with version %d is not permitted.",
+			              c.version);
+		else
+			rc = cc_error(res, 422, CC_NOT_PERMITTED,
+			              "Overwrite new schema with id %lld is not permitted.", c.id);
+		goto out;
+	}
 	if (rc == DW_CONFLICT) {
 		rc = incompatible(res, s, err);
+		goto out;
+	}
+	if (!rc && c.version > 0 && !import && number != c.version) {
+		/* outside IMPORT a version number may only say which one the schema gets */
+		rc = cc_error(res, 422, CC_INVALID_SCHEMA,
+		              "Invalid schema: version %d was asked for, the schema is version %d",
+		              c.version, number);
 		goto out;
 	}
 	if (!rc &&
@@ -1102,7 +1460,7 @@ int h_cc_version_post(struct request *req, struct response *res, struct dw_error
 		respond(res, xjson(json_pack("{s:I}", "id", (json_int_t)id)));
 out:
 	json_decref(doc);
-	json_decref(c.contract);
+	candidate_release(&c);
 	return rc;
 }
 
@@ -1116,22 +1474,22 @@ int h_cc_subject_lookup(struct request *req, struct response *res, struct dw_err
 
 	if ((rc = subject_param(req, res, &sub, &answered, err)) || answered)
 		return rc;
-	if ((rc = candidate_read(req, res, &c, &answered)) || answered)
+	if ((rc = candidate_read(req, res, &c, &answered, err)) || answered)
 		return rc;
 	rc = query_true(req, "deleted")
 	         ? store_version_find(req->srv->store, sub.domain, sub.product, c.fp, &number, err)
-	         : store_version_find_shown(req->srv->store, sub.domain, sub.product, c.fp,
-	                                    &number, err);
+	         : store_version_find_shown(req->srv->store, sub.domain, sub.product, c.fp, &number,
+	                                    err);
 	if (!rc)
 		rc = store_subject_versions(req->srv->store, sub.domain, sub.product, &items, err);
 	if (rc == DW_NOT_FOUND ||
 	    (!rc && !(item = version_pick(items, number, query_true(req, "deleted"))))) {
 		rc = cc_error(res, 404, CC_SCHEMA_NOT_FOUND, "Schema not found");
-	} else if (!rc && !(rc = version_doc(req, s, &sub, item, &doc, err))) {
+	} else if (!rc && !(rc = version_doc(req, s, item, &doc, err))) {
 		respond(res, doc);
 	}
 	json_decref(items);
-	json_decref(c.contract);
+	candidate_release(&c);
 	return rc;
 }
 
@@ -1190,6 +1548,7 @@ int h_cc_subject_delete(struct request *req, struct response *res, struct dw_err
 		              "Subject '%s' was not deleted first before being permanently deleted",
 		              s);
 	else if (!(rc = auth_may_write(req, sub.domain, err)) &&
+	         !(rc = unreferenced(req, res, s, todo, &answered, err)) && !answered &&
 	         !(rc = versions_delete(req, &sub, todo, permanent, done, err))) {
 		respond(res, done);
 		done = NULL;
@@ -1235,11 +1594,12 @@ int h_cc_version_delete(struct request *req, struct response *res, struct dw_err
 	one = xjson(json_array());
 	nums = xjson(json_array());
 	json_array_append(one, item);
-	if (!(rc = auth_may_write(req, sub.domain, err)))
+	if (!(rc = auth_may_write(req, sub.domain, err)) &&
+	    !(rc = unreferenced(req, res, s, one, &answered, err)) && !answered)
 		rc = versions_delete(req, &sub, one, permanent, nums, err);
 	json_decref(one);
 	json_decref(nums);
-	if (!rc) {
+	if (!rc && !answered) {
 		body = xasprintf("%d", number);
 		response_body(res, 200, "application/json", body, strlen(body));
 	}
@@ -1250,15 +1610,15 @@ out:
 
 /* Schemas by id ----------------------------------------------------------------------------- */
 
-/* The schema of the path's {id}: its format and Confluent string (malloc'd); answers 40403
- * (*answered) when there is none. */
+/* The schema of the path's {id}: its format, Confluent string and references (a JSON array
+ * text; both malloc'd); answers 40403 (*answered) when there is none. */
 static int schema_by_id(struct request *req, struct response *res, enum dw_format *fmt,
-                        char **schema, int *answered, struct dw_error *err)
+                        char **schema, char **refs, int *answered, struct dw_error *err)
 {
 	const char *idp = request_param(req, "id");
 	long long id = strtoll(idp, NULL, 10); /* the router checked it */
 	char *format = NULL, *text = NULL;
-	int rc = store_schema_get(req->srv->store, id, &format, &text, err);
+	int rc = store_schema_get(req->srv->store, id, &format, &text, refs, err);
 
 	*answered = 0;
 	*schema = NULL;
@@ -1272,22 +1632,26 @@ static int schema_by_id(struct request *req, struct response *res, enum dw_forma
 	*schema = schema_string(*fmt, text);
 	free(format);
 	free(text);
-	return *schema ? 0 : dw_error_set(err, DW_INTERNAL, "stored schema %s does not parse", idp);
+	if (*schema)
+		return 0;
+	free(*refs);
+	*refs = NULL;
+	return dw_error_set(err, DW_INTERNAL, "stored schema %s does not parse", idp);
 }
 
 int h_cc_schema_get(struct request *req, struct response *res, struct dw_error *err)
 {
 	enum dw_format fmt;
-	char *schema;
+	char *schema, *refs = NULL;
 	json_t *doc;
 	int answered, rc;
 
-	if ((rc = schema_by_id(req, res, &fmt, &schema, &answered, err)) || answered)
+	if ((rc = schema_by_id(req, res, &fmt, &schema, &refs, &answered, err)) || answered)
 		return rc;
 	doc = xjson(json_pack("{s:s}", "schema", schema));
-	if (schema_type(fmt))
-		json_object_set_new(doc, "schemaType", xjson(json_string(schema_type(fmt))));
+	schema_extras(doc, fmt, refs);
 	free(schema);
+	free(refs);
 	respond(res, doc);
 	return 0;
 }
@@ -1295,11 +1659,12 @@ int h_cc_schema_get(struct request *req, struct response *res, struct dw_error *
 int h_cc_schema_text(struct request *req, struct response *res, struct dw_error *err)
 {
 	enum dw_format fmt;
-	char *schema;
+	char *schema, *refs = NULL;
 	int answered, rc;
 
-	if ((rc = schema_by_id(req, res, &fmt, &schema, &answered, err)) || answered)
+	if ((rc = schema_by_id(req, res, &fmt, &schema, &refs, &answered, err)) || answered)
 		return rc;
+	free(refs);
 	response_body(res, 200, "application/json", schema, strlen(schema));
 	return 0;
 }
@@ -1474,7 +1839,7 @@ int h_cc_compat(struct request *req, struct response *res, struct dw_error *err)
 		answered = 0;
 	if (rc || answered)
 		goto out;
-	if ((rc = candidate_read(req, res, &c, &answered)) || answered)
+	if ((rc = candidate_read(req, res, &c, &answered, err)) || answered)
 		goto out;
 	if (!v && !sub.domain[0])
 		goto verdict;
@@ -1515,6 +1880,6 @@ out:
 	json_decref(items);
 	json_decref(doc);
 	json_decref(messages);
-	json_decref(c.contract);
+	candidate_release(&c);
 	return rc;
 }

@@ -98,7 +98,8 @@ int server_version_body(struct request *req, struct response *res, const json_t 
 	json_object_foreach((json_t *)body, key, v)
 	{
 		if (strcmp(key, "format") != 0 && strcmp(key, "contract") != 0 &&
-		    !(with_mode && strcmp(key, "mode") == 0)) {
+		    !(with_mode && strcmp(key, "mode") == 0) &&
+		    !(!with_mode && strcmp(key, "version") == 0)) {
 			char *ptr = dw_pointer_join("", key);
 			dw_findings_add(&f, ptr ? ptr : "", "unknown property '%s'", key);
 			free(ptr);
@@ -121,6 +122,10 @@ int server_version_body(struct request *req, struct response *res, const json_t 
 		dw_findings_add(&f, "/format",
 		                "format '%s' does not match the product's contract format '%s'",
 		                format, want);
+	v = with_mode ? NULL : json_object_get(body, "version");
+	if (v && (!json_is_integer(v) || json_integer_value(v) < 1 ||
+	          json_integer_value(v) > 2147483647))
+		dw_findings_add(&f, "/version", "version must be an integer from 1 to 2147483647");
 	v = with_mode ? json_object_get(body, "mode") : NULL;
 	if (v && !json_is_string(v))
 		dw_findings_add(&f, "/mode", "mode must be a string");
@@ -176,8 +181,8 @@ static int version_registered(struct request *req, struct response *res, const c
 
 int server_version_add(struct request *req, struct response *res, const char *d, const char *p,
                        enum dw_format fmt, const json_t *contract, enum dw_mode mode,
-                       int skip_hidden, int *number, enum store_result *result,
-                       struct dw_error *err)
+                       int skip_hidden, const struct store_version_in *cc, int *number,
+                       enum store_result *result, struct dw_error *err)
 {
 	json_t *fields = NULL;
 	struct store_version_in in;
@@ -187,13 +192,17 @@ int server_version_add(struct request *req, struct response *res, const char *d,
 
 	*number = 0;
 	*result = STORE_UNCHANGED;
-	if (contract_fingerprint(fmt, contract, fp))
+	if (cc && cc->fingerprint)
+		snprintf(fp, sizeof(fp), "%s", cc->fingerprint);
+	else if (contract_fingerprint(fmt, contract, fp))
 		return dw_error_set(err, DW_INTERNAL, "out of memory fingerprinting the contract");
 	/* identical to a registered version: that version, whatever the mode */
-	rc = skip_hidden ? store_version_find_shown(req->srv->store, d, p, fp, number, err)
-	                 : store_version_find(req->srv->store, d, p, fp, number, err);
-	if (rc != DW_NOT_FOUND)
-		return rc;
+	if (!cc || cc->number <= 0) {
+		rc = skip_hidden ? store_version_find_shown(req->srv->store, d, p, fp, number, err)
+		                 : store_version_find(req->srv->store, d, p, fp, number, err);
+		if (rc != DW_NOT_FOUND)
+			return rc;
+	}
 	/* Stored as registered: jansson keeps the keys in the order they arrived. */
 	text = json_dumps(contract, JSON_INDENT(2) | JSON_ENCODE_ANY | DW_JSON_REALS);
 	if (!text)
@@ -224,6 +233,10 @@ int server_version_add(struct request *req, struct response *res, const char *d,
 		    .created_by = req->who.name[0] ? req->who.name : "anonymous",
 		    .changes = v.latest_changes,
 		    .fields = fields,
+		    .schema_text = cc ? cc->schema_text : NULL,
+		    .refs = cc ? cc->refs : NULL,
+		    .schema_id = cc ? cc->schema_id : 0,
+		    .number = cc ? cc->number : 0,
 		};
 		rc = (skip_hidden ? store_version_add_shown : store_version_add_next)(
 		    req->srv->store, d, p, &in, v.latest + 1, number, result, err);
@@ -234,7 +247,8 @@ int server_version_add(struct request *req, struct response *res, const char *d,
 	if (rc == DW_PRECONDITION)
 		rc = dw_error_set(err, DW_CONFLICT,
 		                  "versions of '%s/%s' kept coming in while this one was checked; "
-		                  "retry", d, p);
+		                  "retry",
+		                  d, p);
 	if (rc == 0 && *result == STORE_CREATED)
 		metrics_registration();
 	free(text);
@@ -242,14 +256,41 @@ int server_version_add(struct request *req, struct response *res, const char *d,
 	return rc;
 }
 
+/* DW_CONFLICT when number is below the product's latest version and holds none; a number
+ * holding a version is left to the store (that version when the contract is the same, else
+ * DW_CONFLICT). */
+static int version_number_check(struct request *req, const char *d, const char *p, int number,
+                                struct dw_error *err)
+{
+	json_t *v = NULL;
+	int rc = store_version_get(req->srv->store, d, p, 0, &v, err), have;
+
+	if (rc == DW_NOT_FOUND)
+		return 0;
+	if (rc)
+		return rc;
+	have = (int)json_integer_value(json_object_get(v, "version"));
+	json_decref(v);
+	if (number >= have)
+		return 0;
+	rc = store_version_get(req->srv->store, d, p, number, &v, err);
+	json_decref(v);
+	if (rc != DW_NOT_FOUND)
+		return rc;
+	return dw_error_set(err, DW_CONFLICT,
+	                    "version %d is below the latest version of '%s/%s', %d", number, d, p,
+	                    have);
+}
+
 int h_version_post(struct request *req, struct response *res, struct dw_error *err)
 {
 	const char *d = request_param(req, "d"), *p = request_param(req, "p");
+	struct store_version_in extra = {0};
 	enum store_result result;
 	json_t *product = NULL;
 	enum dw_format fmt;
 	enum dw_mode mode;
-	int number, rc;
+	int number, rc, asked = 0;
 
 	rc = product_get(req, d, p, &product, err);
 	if (rc)
@@ -258,9 +299,13 @@ int h_version_post(struct request *req, struct response *res, struct dw_error *e
 	if (!rc)
 		rc = server_compat_mode(req, product, &mode, NULL, err);
 	json_decref(product);
+	/* an explicit number (a restored history's) comes after the latest version */
+	if (!rc && (asked = (int)json_integer_value(json_object_get(req->json, "version"))) > 0)
+		rc = version_number_check(req, d, p, asked, err);
+	extra.number = asked;
 	if (!rc)
 		rc = server_version_add(req, res, d, p, fmt, json_object_get(req->json, "contract"),
-		                        mode, 0, &number, &result, err);
+		                        mode, 0, asked > 0 ? &extra : NULL, &number, &result, err);
 	if (rc)
 		return rc;
 	return version_registered(req, res, d, p, number, result, err);

@@ -1,7 +1,9 @@
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,13 @@
 struct http {
 	struct MHD_Daemon *daemon;
 	unsigned port;
+	int quiet; /* --quiet: libmicrohttpd's messages about connections are dropped */
+	/* While MHD_start_daemon runs, libmicrohttpd's messages on the thread that called it are
+	 * about starting: the first is kept for http_start's error (the reason it failed). Only
+	 * that thread touches starting and first; workers see starter set before they were made. */
+	pthread_t starter;
+	int starting;
+	char first[256];
 };
 
 struct http_tls {
@@ -271,16 +280,42 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* Makes a libmicrohttpd message one line in drivewayd's manner: no line breaks, no final
+ * period, the first letter lowercased unless the first word is an acronym ("TLS"). */
+static void log_tidy(char *line)
+{
+	size_t n = strlen(line);
+
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == '.'))
+		line[--n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (line[i] == '\n' || line[i] == '\r')
+			line[i] = ' ';
+	if (n > 1 && isupper((unsigned char)line[0]) && islower((unsigned char)line[1]))
+		line[0] = (char)tolower((unsigned char)line[0]);
+}
+
+/*
+ * libmicrohttpd's messages (MHD_OPTION_EXTERNAL_LOGGER, cls the struct http): a failed TLS
+ * handshake, plain HTTP at the HTTPS port, a connection closed on an error. They go to stderr
+ * as drivewayd's own ("drivewayd: " and the tidied message) unless --quiet, which drops them
+ * with the request lines. While the daemon starts they are kept for http_start instead.
+ */
 __attribute__((format(printf, 2, 0))) static void on_log(void *cls, const char *fmt, va_list ap)
 {
+	struct http *h = cls;
 	char line[1024];
-	size_t n;
 
-	(void)cls;
+	/* the thread first: workers must not read starting, which the starter writes */
+	if (pthread_equal(pthread_self(), h->starter) && h->starting) {
+		if (!h->first[0])
+			vsnprintf(h->first, sizeof(h->first), fmt, ap);
+		return;
+	}
+	if (h->quiet)
+		return;
 	vsnprintf(line, sizeof(line), fmt, ap);
-	n = strlen(line);
-	while (n && line[n - 1] == '\n')
-		line[--n] = '\0';
+	log_tidy(line);
 	fprintf(stderr, "drivewayd: %s\n", line);
 }
 
@@ -568,10 +603,13 @@ int http_start(const struct http_options *opt, struct server *srv, struct http *
 	if (opt->tls)
 		flags |= MHD_USE_TLS;
 	h = xcalloc(1, sizeof(*h));
+	h->quiet = srv->quiet;
+	h->starter = pthread_self();
+	h->starting = 1;
 	// clang-format off
 	/* one option and its arguments per line */
 	h->daemon = MHD_start_daemon(flags, (uint16_t)opt->port, NULL, NULL, on_request, srv,
-		MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL, /* first: it then gets every message */
+		MHD_OPTION_EXTERNAL_LOGGER, on_log, h, /* first: it then gets every message */
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(opt->threads > 1 ? opt->threads : 0),
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)opt->timeout,
@@ -583,11 +621,17 @@ int http_start(const struct http_options *opt, struct server *srv, struct http *
 		MHD_OPTION_ARRAY, tls,
 		MHD_OPTION_END);
 	// clang-format on
+	h->starting = 0;
+	log_tidy(h->first);
 	if (!h->daemon) {
+		rc = dw_error_set(err, DW_UNAVAILABLE, "cannot listen on '%s:%u'%s%s", opt->host,
+		                  opt->port, h->first[0] ? ": " : "", h->first);
 		free(h);
-		return dw_error_set(err, DW_UNAVAILABLE, "cannot listen on '%s:%u'", opt->host,
-		                    opt->port);
+		return rc;
 	}
+	/* a warning about the settings that did not stop it: shown like the start line */
+	if (h->first[0])
+		fprintf(stderr, "drivewayd: %s\n", h->first);
 	info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	h->port = info ? info->port : opt->port;
 	*out = h;

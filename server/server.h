@@ -217,11 +217,14 @@ int server_version_body(struct request *req, struct response *res, const json_t 
  * d/p unless a version has the same canonical fingerprint (*result STORE_UNCHANGED, *number
  * that version); a new one must keep mode with the versions before it, else DW_CONFLICT with
  * the verdict's members in res (server_verdict_refuse). skip_hidden (the Confluent API):
- * soft-deleted versions neither count as the same contract nor are compared. */
+ * soft-deleted versions neither count as the same contract nor are compared. cc (NULL for
+ * the native API) carries the Confluent API's extras: its fingerprint (when set) replaces the
+ * contract's, its schema_text, refs, schema_id and number go to the store (store_version_in);
+ * with a number, an existing version of the same fingerprint elsewhere does not count. */
 int server_version_add(struct request *req, struct response *res, const char *d, const char *p,
                        enum dw_format fmt, const json_t *contract, enum dw_mode mode,
-                       int skip_hidden, int *number, enum store_result *result,
-                       struct dw_error *err);
+                       int skip_hidden, const struct store_version_in *cc, int *number,
+                       enum store_result *result, struct dw_error *err);
 
 /* h_compat.c: the effective mode of a product document: its spec.compatibility, else the
  * registry's default. *source (may be NULL) is "product" or "registry". */

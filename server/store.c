@@ -200,6 +200,16 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'the change history is append-only'); END;"
     "CREATE TRIGGER changes_no_delete BEFORE DELETE ON changes"
     "  BEGIN SELECT RAISE(ABORT, 'the change history is append-only'); END;",
+    /* 7: Confluent schema references and explicit subjects. A schema registered with
+     * references, or normalized, keeps the text it was registered as and its references
+     * (the versions hold the self-contained contract the engines compare); products may name
+     * the subject they answer to (spec.subject, the record-name strategies). migrate_fill()
+     * writes a history row for every object written before the change history existed. */
+    "CREATE TABLE schema_texts ("
+    "  schema_id INTEGER PRIMARY KEY REFERENCES schema_ids(id),"
+    "  schema TEXT NOT NULL,"
+    "  refs TEXT NOT NULL);"
+    "CREATE INDEX products_subject ON products(json_extract(doc, '$.spec.subject'));",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -222,14 +232,14 @@ static const char *const migrations[] = {
 	"tokens"
 #define FLOW_ROW                                                                                   \
 	"SELECT f.id, cd.name, cp.name, f.provider_domain, f.provider_name, f.pattern, f.entry,"   \
-	" EXISTS (SELECT 1 FROM products pp JOIN domains pd ON pd.id = pp.domain_id"              \
+	" EXISTS (SELECT 1 FROM products pp JOIN domains pd ON pd.id = pp.domain_id"               \
 	" WHERE pd.name = f.provider_domain AND pp.name = f.provider_name"                         \
 	" AND pp.deleted_at IS NULL)"                                                              \
 	" FROM flows f JOIN products cp ON cp.id = f.consumer_id"                                  \
 	" JOIN domains cd ON cd.id = cp.domain_id"
 /* the filters of a flow listing: ?4/?5 consumer, ?6 pattern (NULL: any), ?7 limit */
 #define FLOW_FILTERS                                                                               \
-	" AND (?4 IS NULL OR (cd.name = ?4 AND cp.name = ?5)) AND (?6 IS NULL OR f.pattern = ?6)" \
+	" AND (?4 IS NULL OR (cd.name = ?4 AND cp.name = ?5)) AND (?6 IS NULL OR f.pattern = ?6)"  \
 	" ORDER BY f.id LIMIT ?7"
 /* 1 when version v is soft-deleted */
 #define VERSION_HIDDEN "EXISTS (SELECT 1 FROM versions_hidden h WHERE h.version_id = v.id)"
@@ -312,6 +322,11 @@ enum stmt_id {
 	S_PRODUCT_CANON,
 	S_TOKEN_SCOPE,
 	S_ADMINS_LEFT,
+	S_SCHEMA_ID_PUT,
+	S_SCHEMA_TEXT_ADD,
+	S_SCHEMA_REFERRERS,
+	S_VERSION_AT,
+	S_SCHEMA_TAKEN,
 	S_COUNT
 };
 
@@ -401,13 +416,13 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_VERSION_TEXTS] = "SELECT number, format, contract, " VERSION_HIDDEN " FROM versions v"
                         " WHERE product_id = ?1 ORDER BY number",
     /* the latest version and the latest one not soft-deleted (one row when they are one) */
-    [S_VERSION_LATEST_TEXT] = "SELECT number, format, contract, " VERSION_HIDDEN
-                              " FROM versions v WHERE product_id = ?1"
-                              " AND (number = (SELECT max(number) FROM versions"
-                              " WHERE product_id = ?1) OR number = (SELECT max(w.number)"
-                              " FROM versions w WHERE w.product_id = ?1 AND NOT EXISTS"
-                              " (SELECT 1 FROM versions_hidden h WHERE h.version_id = w.id)))"
-                              " ORDER BY number",
+    [S_VERSION_LATEST_TEXT] =
+        "SELECT number, format, contract, " VERSION_HIDDEN " FROM versions v WHERE product_id = ?1"
+        " AND (number = (SELECT max(number) FROM versions"
+        " WHERE product_id = ?1) OR number = (SELECT max(w.number)"
+        " FROM versions w WHERE w.product_id = ?1 AND NOT EXISTS"
+        " (SELECT 1 FROM versions_hidden h WHERE h.version_id = w.id)))"
+        " ORDER BY number",
     [S_FLOW_MARK] = "UPDATE flows SET position = -1 WHERE consumer_id = ?1",
     [S_FLOW_UPSERT] = "INSERT INTO flows (consumer_id, provider_domain, provider_name, pattern,"
                       " position, entry) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
@@ -426,9 +441,32 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_CONFIG_DELETE] = "DELETE FROM config WHERE key = ?1",
     [S_SCHEMA_ID_ADD] = "INSERT OR IGNORE INTO schema_ids (format, fingerprint) VALUES (?1, ?2)",
     [S_SCHEMA_ID_GET] = "SELECT id FROM schema_ids WHERE format = ?1 AND fingerprint = ?2",
-    [S_SCHEMA_BY_ID] = "SELECT s.format, (SELECT v.contract FROM versions v"
+    /* an id taken by another schema fails the insert (and the transaction) */
+    [S_SCHEMA_ID_PUT] = "INSERT INTO schema_ids (id, format, fingerprint) SELECT ?3, ?1, ?2"
+                        " WHERE NOT EXISTS (SELECT 1 FROM schema_ids WHERE format = ?1"
+                        " AND fingerprint = ?2)",
+    [S_SCHEMA_TEXT_ADD] = "INSERT OR IGNORE INTO schema_texts (schema_id, schema, refs)"
+                          " SELECT id, ?3, ?4 FROM schema_ids WHERE format = ?1"
+                          " AND fingerprint = ?2",
+    /* the ids of schemas held by a version not soft-deleted of a live product whose
+     * references name subject ?1, version ?2 */
+    [S_SCHEMA_REFERRERS] = "SELECT DISTINCT t.schema_id FROM schema_texts t, json_each(t.refs) r"
+                           " JOIN schema_ids s ON s.id = t.schema_id"
+                           " WHERE json_extract(r.value, '$.subject') = ?1"
+                           " AND json_extract(r.value, '$.version') = ?2"
+                           " AND EXISTS (SELECT 1 FROM versions v"
+                           " JOIN products p ON p.id = v.product_id AND p.deleted_at IS NULL"
+                           " WHERE v.fingerprint = s.fingerprint AND v.format = s.format"
+                           " AND NOT EXISTS (SELECT 1 FROM versions_hidden h"
+                           " WHERE h.version_id = v.id)) ORDER BY t.schema_id",
+    [S_SCHEMA_TAKEN] = "SELECT 1 FROM schema_ids WHERE id = ?1",
+    [S_VERSION_AT] = "SELECT fingerprint FROM versions WHERE product_id = ?1 AND number = ?2",
+    [S_SCHEMA_BY_ID] = "SELECT s.format, coalesce(t.schema, (SELECT v.contract FROM versions v"
                        " WHERE v.fingerprint = s.fingerprint AND v.format = s.format"
-                       " ORDER BY v.id LIMIT 1) FROM schema_ids s WHERE s.id = ?1",
+                       " ORDER BY v.id LIMIT 1)), t.refs, s.fingerprint FROM schema_ids s"
+                       " LEFT JOIN schema_texts t ON t.schema_id = s.id WHERE s.id = ?1"
+                       " AND EXISTS (SELECT 1 FROM versions v WHERE v.fingerprint = s.fingerprint"
+                       " AND v.format = s.format)",
     [S_SCHEMA_USES] = "SELECT d.name, p.name, v.number,"
                       " EXISTS (SELECT 1 FROM versions_hidden h WHERE h.version_id = v.id)"
                       " FROM schema_ids s JOIN versions v ON v.fingerprint = s.fingerprint"
@@ -451,14 +489,22 @@ static const char *const stmt_sql[S_COUNT] = {
     /* the product bound to subject ?1, then the unbound topic products of topic ?2 (its
      * spec.topic, or by default "<domain>.<name>": ?3 and ?4); three searches by index
      * (products_topic, then the product's name), never a scan of the topic products */
+    /* bound (1), declared by spec.subject (2), topic-name strategy (0) */
     [S_SUBJECT_PRODUCTS] = "SELECT d.name, p.name, 1 FROM subjects b"
                            " JOIN products p ON p.id = b.product_id"
                            " JOIN domains d ON d.id = p.domain_id"
                            " WHERE b.subject = ?1 AND p.deleted_at IS NULL"
                            " UNION ALL"
+                           " SELECT d.name, p.name, 2 FROM products p"
+                           " JOIN domains d ON d.id = p.domain_id"
+                           " WHERE json_extract(p.doc, '$.spec.subject') = ?1"
+                           " AND p.deleted_at IS NULL AND p.kind = 'topic'"
+                           " AND NOT EXISTS (SELECT 1 FROM subjects b WHERE b.product_id = p.id)"
+                           " UNION ALL"
                            " SELECT d.name, p.name, 0 FROM products p"
                            " JOIN domains d ON d.id = p.domain_id"
                            " WHERE json_extract(p.doc, '$.spec.topic') = ?2"
+                           " AND json_extract(p.doc, '$.spec.subject') IS NULL"
                            " AND p.deleted_at IS NULL AND p.kind = 'topic'"
                            " AND NOT EXISTS (SELECT 1 FROM subjects b WHERE b.product_id = p.id)"
                            " UNION ALL"
@@ -466,9 +512,11 @@ static const char *const stmt_sql[S_COUNT] = {
                            " JOIN products p ON p.domain_id = d.id"
                            " WHERE d.name = ?3 AND p.name = ?4"
                            " AND json_extract(p.doc, '$.spec.topic') IS NULL"
+                           " AND json_extract(p.doc, '$.spec.subject') IS NULL"
                            " AND p.deleted_at IS NULL AND p.kind = 'topic'"
                            " AND NOT EXISTS (SELECT 1 FROM subjects b WHERE b.product_id = p.id)",
-    [S_SUBJECT_LIST] = "SELECT d.name, p.name, b.subject,"
+    [S_SUBJECT_LIST] = "SELECT d.name, p.name, coalesce(b.subject,"
+                       " json_extract(p.doc, '$.spec.subject')),"
                        " coalesce(json_extract(p.doc, '$.spec.topic'), d.name || '.' || p.name),"
                        " (SELECT count(*) FROM versions v WHERE v.product_id = p.id"
                        " AND NOT EXISTS (SELECT 1 FROM versions_hidden h"
@@ -1055,15 +1103,14 @@ static const char *fp_json(json_t *doc, char fp[FP_MAX])
 
 /* Appends one change, inside the caller's transaction. before and after: fingerprints, NULL
  * when the resource was absent before or is absent after. */
-static int change_add(struct conn *c, const char *action, const char *resource,
-                      const char *before, const char *after, struct dw_error *err)
+static int change_add(struct conn *c, const char *action, const char *resource, const char *before,
+                      const char *after, struct dw_error *err)
 {
 	sqlite3_stmt *s = NULL;
 	int rc;
 
 	if ((rc = prep(c, S_CHANGE_ADD, &s, err)) ||
-	    (rc = bindf(c, s, err, "Itttttt", now_unix(),
-	                actor_name[0] ? actor_name : "system",
+	    (rc = bindf(c, s, err, "Itttttt", now_unix(), actor_name[0] ? actor_name : "system",
 	                actor_scope[0] ? actor_scope : "system", action, resource, before, after)))
 		return rc;
 	return run(c, s, err);
@@ -2075,35 +2122,91 @@ int store_product_delete(struct store *st, const char *domain, const char *name,
 
 /* Versions ---------------------------------------------------------------------------------- */
 
-static int version_add_tx(struct conn *c, const char *domain, const char *product,
-                          const struct store_version_in *in, const char *changes,
-                          int skip_hidden, int expect_number, int *number,
-                          enum store_result *result, struct dw_error *err)
+/* The explicit number of an imported version (in->number): DW_CONFLICT when the product
+ * holds another schema under it, *same when it holds this one. */
+static int version_number_free(struct conn *c, long long id, const struct store_version_in *in,
+                               int *same, struct dw_error *err)
 {
 	sqlite3_stmt *s = NULL;
-	long long id, next, after;
 	int rc;
 
-	if ((rc = product_live_id(c, domain, product, &id, NULL, err)))
-		return rc;
-	if ((rc = prep(c, S_VERSION_BY_FP, &s, err)) ||
-	    (rc = bindf(c, s, err, "Iti", id, in->fingerprint, skip_hidden)))
+	*same = 0;
+	if ((rc = prep(c, S_VERSION_AT, &s, err)) || (rc = bindf(c, s, err, "Ii", id, in->number)))
 		return rc;
 	if ((rc = step(c, s, err)) < 0)
 		return rc;
-	if (rc == 1) {
-		*number = sqlite3_column_int(s, 0);
-		*result = STORE_UNCHANGED;
-		done(s);
-		return 0;
-	}
+	if (rc == 1)
+		*same = col_text(s, 0) && strcmp(col_text(s, 0), in->fingerprint) == 0;
 	done(s);
+	if (rc == 1 && !*same)
+		return dw_error_set(err, DW_CONFLICT, "version %d holds another schema",
+		                    in->number);
+	return 0;
+}
+
+/* The schema's global id (at its first registration under any product; in->schema_id when
+ * given), and the text and references it was registered with, when given. */
+static int schema_id_write(struct conn *c, const struct store_version_in *in, struct dw_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (in->schema_id > 0) {
+		if ((rc = prep(c, S_SCHEMA_ID_PUT, &s, err)) ||
+		    (rc = bindf(c, s, err, "ttI", in->format, in->fingerprint, in->schema_id)))
+			return rc;
+	} else if ((rc = prep(c, S_SCHEMA_ID_ADD, &s, err)) ||
+	           (rc = bindf(c, s, err, "tt", in->format, in->fingerprint))) {
+		return rc;
+	}
+	if ((rc = run(c, s, err)) || !in->schema_text)
+		return rc;
+	if ((rc = prep(c, S_SCHEMA_TEXT_ADD, &s, err)) ||
+	    (rc = bindf(c, s, err, "tttt", in->format, in->fingerprint, in->schema_text,
+	                in->refs ? in->refs : "[]")))
+		return rc;
+	return run(c, s, err);
+}
+
+static int version_add_tx(struct conn *c, const char *domain, const char *product,
+                          const struct store_version_in *in, const char *changes, int skip_hidden,
+                          int expect_number, int *number, enum store_result *result,
+                          struct dw_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	long long id, next, after;
+	int rc, same;
+
+	if ((rc = product_live_id(c, domain, product, &id, NULL, err)))
+		return rc;
+	if (in->number > 0) {
+		if ((rc = version_number_free(c, id, in, &same, err)))
+			return rc;
+		if (same) {
+			*number = in->number;
+			*result = STORE_UNCHANGED;
+			return 0;
+		}
+	} else {
+		if ((rc = prep(c, S_VERSION_BY_FP, &s, err)) ||
+		    (rc = bindf(c, s, err, "Iti", id, in->fingerprint, skip_hidden)))
+			return rc;
+		if ((rc = step(c, s, err)) < 0)
+			return rc;
+		if (rc == 1) {
+			*number = sqlite3_column_int(s, 0);
+			*result = STORE_UNCHANGED;
+			done(s);
+			return 0;
+		}
+		done(s);
+	}
 	if ((rc = prep(c, S_VERSION_NEXT, &s, err)) || (rc = bindf(c, s, err, "I", id)))
 		return rc;
 	if ((rc = step(c, s, err)) < 0)
 		return rc;
 	after = sqlite3_column_int64(s, 0);
-	next = sqlite3_column_int64(s, 1);
+	next = in->number > 0 ? in->number : sqlite3_column_int64(s, 1);
 	done(s);
 	if (next > INT_MAX)
 		return dw_error_set(err, DW_CONFLICT, "product '%s/%s' has too many versions",
@@ -2117,16 +2220,14 @@ static int version_add_tx(struct conn *c, const char *domain, const char *produc
 	                in->fingerprint, in->created_by, now_unix(), changes)) ||
 	    (rc = run(c, s, err)))
 		return rc;
-	/* the schema's global id, at its first registration under any product */
-	if ((rc = prep(c, S_SCHEMA_ID_ADD, &s, err)) ||
-	    (rc = bindf(c, s, err, "tt", in->format, in->fingerprint)) || (rc = run(c, s, err)))
+	if ((rc = schema_id_write(c, in, err)))
 		return rc;
 	/* the new version is the latest: search now sees its fields */
-	if ((rc = product_fields_write(c, id, in->fields, err)))
+	if (next >= after && (rc = product_fields_write(c, id, in->fields, err)))
 		return rc;
 	{
-		char *resource = xasprintf("/domains/%s/products/%s/versions/%lld", domain,
-		                           product, next);
+		char *resource =
+		    xasprintf("/domains/%s/products/%s/versions/%lld", domain, product, next);
 		rc = change_add(c, "version.add", resource, NULL, in->fingerprint, err);
 		free(resource);
 		if (rc)
@@ -2380,8 +2481,7 @@ static const char *config_fp(const char *key, const char *value, char fp[FP_MAX]
 }
 
 /* Writes key's value (value NULL: removes it) and records the change, in c's transaction. */
-static int config_write_tx(struct conn *c, const char *key, const char *value,
-                           struct dw_error *err)
+static int config_write_tx(struct conn *c, const char *key, const char *value, struct dw_error *err)
 {
 	char before[FP_MAX], after[FP_MAX], *resource;
 	sqlite3_stmt *s = NULL;
@@ -2397,17 +2497,17 @@ static int config_write_tx(struct conn *c, const char *key, const char *value,
 	done(s);
 	if (same)
 		return 0; /* nothing changes, nothing to record */
-	if (value && ((rc = prep(c, S_CONFIG_PUT, &s, err)) ||
-	              (rc = bindf(c, s, err, "tt", key, value))))
+	if (value &&
+	    ((rc = prep(c, S_CONFIG_PUT, &s, err)) || (rc = bindf(c, s, err, "tt", key, value))))
 		return rc;
-	if (!value && ((rc = prep(c, S_CONFIG_DELETE, &s, err)) ||
-	               (rc = bindf(c, s, err, "t", key))))
+	if (!value &&
+	    ((rc = prep(c, S_CONFIG_DELETE, &s, err)) || (rc = bindf(c, s, err, "t", key))))
 		return rc;
 	if ((rc = run(c, s, err)))
 		return rc;
 	resource = xasprintf("/config/%s", key);
-	rc = change_add(c, value ? "config.put" : "config.delete", resource,
-	                found ? before : NULL, value ? config_fp(key, value, after) : NULL, err);
+	rc = change_add(c, value ? "config.put" : "config.delete", resource, found ? before : NULL,
+	                value ? config_fp(key, value, after) : NULL, err);
 	free(resource);
 	return rc;
 }
@@ -2438,8 +2538,8 @@ int store_config_delete(struct store *st, const char *key, struct dw_error *err)
 
 /* The Confluent-compatible API's view ------------------------------------------------------- */
 
-int store_schema_id(struct store *st, const char *format, const char *fingerprint,
-                    long long *id, struct dw_error *err)
+int store_schema_id(struct store *st, const char *format, const char *fingerprint, long long *id,
+                    struct dw_error *err)
 {
 	struct conn *c;
 	sqlite3_stmt *s = NULL;
@@ -2457,7 +2557,7 @@ int store_schema_id(struct store *st, const char *format, const char *fingerprin
 	return rc == 1 ? 0 : dw_error_set(err, DW_NOT_FOUND, "schema not found");
 }
 
-int store_schema_get(struct store *st, long long id, char **format, char **text,
+int store_schema_get(struct store *st, long long id, char **format, char **text, char **refs,
                      struct dw_error *err)
 {
 	struct conn *c;
@@ -2465,6 +2565,8 @@ int store_schema_get(struct store *st, long long id, char **format, char **text,
 	int rc;
 
 	*format = *text = NULL;
+	if (refs)
+		*refs = NULL;
 	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_SCHEMA_BY_ID, &s, err)) ||
 	    (rc = bindf(c, s, err, "I", id)))
 		return rc;
@@ -2473,9 +2575,49 @@ int store_schema_get(struct store *st, long long id, char **format, char **text,
 	if (rc == 1 && col_text(s, 1)) {
 		*format = xstrdup(col_text(s, 0) ? col_text(s, 0) : "");
 		*text = xstrdup(col_text(s, 1));
+		if (refs)
+			*refs = xstrdup(col_text(s, 2) ? col_text(s, 2) : "[]");
 	}
 	done(s);
 	return *text ? 0 : dw_error_set(err, DW_NOT_FOUND, "schema %lld not found", id);
+}
+
+int store_schema_taken(struct store *st, long long id, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_SCHEMA_TAKEN, &s, err)) ||
+	    (rc = bindf(c, s, err, "I", id)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	done(s);
+	return rc == 1 ? dw_error_set(err, DW_CONFLICT, "schema id %lld is taken", id) : 0;
+}
+
+int store_schema_referrers(struct store *st, const char *subject, int version, json_t **ids,
+                           struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*ids = NULL;
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_SCHEMA_REFERRERS, &s, err)) ||
+	    (rc = bindf(c, s, err, "ti", subject, version)))
+		return rc;
+	*ids = xjson(json_array());
+	while ((rc = step(c, s, err)) == 1)
+		jappend(*ids, json_integer(sqlite3_column_int64(s, 0)));
+	done(s);
+	if (rc < 0) {
+		json_decref(*ids);
+		*ids = NULL;
+		return rc;
+	}
+	return 0;
 }
 
 int store_schema_uses(struct store *st, long long id, json_t **items, struct dw_error *err)
@@ -2490,10 +2632,10 @@ int store_schema_uses(struct store *st, long long id, json_t **items, struct dw_
 		return rc;
 	*items = xjson(json_array());
 	while ((rc = step(c, s, err)) == 1)
-		jappend(*items, json_pack("{s:s, s:s, s:I, s:b}", "domain", col_text(s, 0),
-		                          "product", col_text(s, 1), "version",
-		                          (json_int_t)sqlite3_column_int64(s, 2), "hidden",
-		                          sqlite3_column_int(s, 3)));
+		jappend(*items,
+		        json_pack("{s:s, s:s, s:I, s:b}", "domain", col_text(s, 0), "product",
+		                  col_text(s, 1), "version", (json_int_t)sqlite3_column_int64(s, 2),
+		                  "hidden", sqlite3_column_int(s, 3)));
 	done(s);
 	if (rc < 0) {
 		json_decref(*items);
@@ -2513,8 +2655,8 @@ int store_subject_versions(struct store *st, const char *domain, const char *pro
 
 	*items = NULL;
 	if ((rc = conn_get(st, &c, err)) ||
-	    (rc = product_live_id(c, domain ? domain : "", product ? product : "", &pid, NULL,
-	                          err)))
+	    (rc =
+	         product_live_id(c, domain ? domain : "", product ? product : "", &pid, NULL, err)))
 		return rc;
 	if ((rc = prep(c, S_CC_VERSIONS, &s, err)) || (rc = bindf(c, s, err, "I", pid)))
 		return rc;
@@ -2542,8 +2684,7 @@ static const char *visibility_fp(const char *fingerprint, int hidden, char fp[FP
 
 /* Records a visibility change of version number (contract fingerprint vfp, hidden before). */
 static int version_hide_log(struct conn *c, const char *domain, const char *product, int number,
-                            enum store_hide how, const char *vfp, int hidden,
-                            struct dw_error *err)
+                            enum store_hide how, const char *vfp, int hidden, struct dw_error *err)
 {
 	static const char *const actions[] = {
 	    [STORE_HIDE] = "version.hide",
@@ -2684,8 +2825,8 @@ int store_subject_bind(struct store *st, const char *subject, const char *domain
 	return tx_end(c, rc, err);
 }
 
-int store_subject_products(struct store *st, const char *subject, const char *topic,
-                           json_t **items, struct dw_error *err)
+int store_subject_products(struct store *st, const char *subject, const char *topic, json_t **items,
+                           struct dw_error *err)
 {
 	char domain[64] = "";
 	const char *name = "", *dot = topic ? strchr(topic, '.') : NULL;
@@ -2706,8 +2847,10 @@ int store_subject_products(struct store *st, const char *subject, const char *to
 		return rc;
 	*items = xjson(json_array());
 	while ((rc = step(c, s, err)) == 1)
-		jappend(*items, json_pack("{s:s, s:s, s:b}", "domain", col_text(s, 0), "product",
-		                          col_text(s, 1), "bound", sqlite3_column_int(s, 2)));
+		jappend(*items,
+		        json_pack("{s:s, s:s, s:b, s:b}", "domain", col_text(s, 0), "product",
+		                  col_text(s, 1), "bound", sqlite3_column_int(s, 2) == 1,
+		                  "declared", sqlite3_column_int(s, 2) == 2));
 	done(s);
 	if (rc < 0) {
 		json_decref(*items);
@@ -2728,12 +2871,12 @@ int store_subject_list(struct store *st, json_t **items, struct dw_error *err)
 		return rc;
 	*items = xjson(json_array());
 	while ((rc = step(c, s, err)) == 1)
-		jappend(*items, json_pack("{s:s, s:s, s:o, s:s, s:I, s:I}", "domain",
-		                          col_text(s, 0), "product", col_text(s, 1), "subject",
-		                          col_string(s, 2),
-		                          "topic", col_text(s, 3) ? col_text(s, 3) : "", "live",
-		                          (json_int_t)sqlite3_column_int64(s, 4), "all",
-		                          (json_int_t)sqlite3_column_int64(s, 5)));
+		jappend(*items,
+		        json_pack("{s:s, s:s, s:o, s:s, s:I, s:I}", "domain", col_text(s, 0),
+		                  "product", col_text(s, 1), "subject", col_string(s, 2), "topic",
+		                  col_text(s, 3) ? col_text(s, 3) : "", "live",
+		                  (json_int_t)sqlite3_column_int64(s, 4), "all",
+		                  (json_int_t)sqlite3_column_int64(s, 5)));
 	done(s);
 	if (rc < 0) {
 		json_decref(*items);
@@ -2746,8 +2889,7 @@ int store_subject_list(struct store *st, json_t **items, struct dw_error *err)
 /* Contracts for compatibility checks -------------------------------------------------------- */
 
 static int version_find(struct store *st, const char *domain, const char *product,
-                        const char *fingerprint, int skip_hidden, int *number,
-                        struct dw_error *err)
+                        const char *fingerprint, int skip_hidden, int *number, struct dw_error *err)
 {
 	struct conn *c;
 	sqlite3_stmt *s = NULL;
@@ -2972,12 +3114,16 @@ int store_flow_list(struct store *st, const struct store_flow_filter *filter,
 		return limit;
 	if (filter && filter->provider &&
 	    ref_split(filter->provider, pdomain, sizeof(pdomain), &pname))
-		return dw_error_set(err, DW_MALFORMED, "invalid provider '%s' (expected "
-		                    "'domain/product')", filter->provider);
+		return dw_error_set(err, DW_MALFORMED,
+		                    "invalid provider '%s' (expected "
+		                    "'domain/product')",
+		                    filter->provider);
 	if (filter && filter->consumer &&
 	    ref_split(filter->consumer, cdomain, sizeof(cdomain), &cname))
-		return dw_error_set(err, DW_MALFORMED, "invalid consumer '%s' (expected "
-		                    "'domain/product')", filter->consumer);
+		return dw_error_set(err, DW_MALFORMED,
+		                    "invalid consumer '%s' (expected "
+		                    "'domain/product')",
+		                    filter->consumer);
 	if (page_cursor(page)) {
 		char *raw, *end;
 		if ((rc = cursor_parse(page_cursor(page), 'f', &raw, NULL, err)))
@@ -3024,8 +3170,8 @@ int store_flow_get(struct store *st, long long id, json_t **out, struct dw_error
 	return rc;
 }
 
-int store_flow_consumers(struct store *st, const char *domain, const char *product,
-                         json_t **items, struct dw_error *err)
+int store_flow_consumers(struct store *st, const char *domain, const char *product, json_t **items,
+                         struct dw_error *err)
 {
 	struct conn *c;
 	sqlite3_stmt *s = NULL;
@@ -3058,8 +3204,8 @@ static json_t *token_from_row(sqlite3_stmt *s)
 
 /* The fingerprint of a token's record (never of its secret or hash):
  * {"id", "name", "scope", "expiresAt": Unix time or null, "revoked"}. */
-static const char *token_fp(long long id, const char *name, const char *scope,
-                            long long expires_at, int revoked, char fp[FP_MAX])
+static const char *token_fp(long long id, const char *name, const char *scope, long long expires_at,
+                            int revoked, char fp[FP_MAX])
 {
 	return fp_json(json_pack("{s:I, s:s, s:s, s:o, s:b}", "id", (json_int_t)id, "name", name,
 	                         "scope", scope, "expiresAt",
@@ -3220,8 +3366,7 @@ static int admins_left(struct conn *c, long long id, const char *name, struct dw
 	long long n;
 	int rc;
 
-	if ((rc = prep(c, S_ADMINS_LEFT, &s, err)) ||
-	    (rc = bindf(c, s, err, "II", id, now_unix())))
+	if ((rc = prep(c, S_ADMINS_LEFT, &s, err)) || (rc = bindf(c, s, err, "II", id, now_unix())))
 		return rc;
 	if ((rc = step(c, s, err)) < 0)
 		return rc;
@@ -3563,9 +3708,74 @@ static int migrate_fill_3(struct conn *c, struct dw_error *err)
 }
 
 /* What a migration needs beyond its SQL, once the schema of version is in place. */
+/* 7: one history row for every domain, product, product deletion and version written before
+ * the change history existed (the objects that have none): when it was written, by whom when
+ * known ("unknown" otherwise), in the scope "before-history", with its fingerprint after. */
+static int migrate_fill_7(struct conn *c, struct dw_error *err)
+{
+	static const char sql[] =
+	    "SELECT * FROM ("
+	    " SELECT d.created_at AS at, 'unknown', 'domain.put', '/domains/' || d.name AS r,"
+	    "  d.canon, NULL FROM domains d"
+	    " UNION ALL SELECT p.created_at, 'unknown', 'product.put',"
+	    "  '/domains/' || d.name || '/products/' || p.name, p.canon, NULL"
+	    "  FROM products p JOIN domains d ON d.id = p.domain_id"
+	    " UNION ALL SELECT v.created_at, v.created_by, 'version.add',"
+	    "  '/domains/' || d.name || '/products/' || p.name || '/versions/' || v.number, NULL,"
+	    "  v.fingerprint FROM versions v JOIN products p ON p.id = v.product_id"
+	    "  JOIN domains d ON d.id = p.domain_id"
+	    " UNION ALL SELECT p.deleted_at, 'unknown', 'product.delete',"
+	    "  '/domains/' || d.name || '/products/' || p.name, NULL, NULL"
+	    "  FROM products p JOIN domains d ON d.id = p.domain_id WHERE p.deleted_at IS NOT NULL"
+	    ") x WHERE NOT EXISTS (SELECT 1 FROM changes h WHERE h.resource = x.r) ORDER BY x.at";
+	static const char insert[] =
+	    "INSERT INTO changes (at, who, scope, action, resource, before_fingerprint,"
+	    " after_fingerprint) VALUES (?1, ?2, 'before-history', ?3, ?4, NULL, ?5)";
+	sqlite3_stmt *s = NULL, *ins = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(c->db, sql, -1, &s, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->db, insert, -1, &ins, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return sql_fail(c, rc, err);
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		char fp[FP_MAX];
+		const char *after = col_text(s, 5);
+
+		if (col_text(s, 4))
+			after = fp_text(col_text(s, 4), fp);
+		sqlite3_bind_int64(ins, 1, sqlite3_column_int64(s, 0));
+		sqlite3_bind_text(ins, 2, col_text(s, 1), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 3, col_text(s, 2), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 4, col_text(s, 3), -1, SQLITE_TRANSIENT);
+		if (after)
+			sqlite3_bind_text(ins, 5, after, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(ins, 5);
+		rc = sqlite3_step(ins);
+		sqlite3_reset(ins);
+		sqlite3_clear_bindings(ins);
+		if (rc != SQLITE_DONE)
+			break;
+	}
+	sqlite3_finalize(s);
+	sqlite3_finalize(ins);
+	return rc == SQLITE_DONE ? 0 : sql_fail(c, rc, err);
+}
+
 static int migrate_fill(struct conn *c, long version, struct dw_error *err)
 {
-	if (version == 2)
+	switch (version) {
+	case 2:
 		return migrate_fill_2(c, err);
-	return version == 3 ? migrate_fill_3(c, err) : 0;
+	case 3:
+		return migrate_fill_3(c, err);
+	case 7:
+		return migrate_fill_7(c, err);
+	default:
+		return 0;
+	}
 }

@@ -123,6 +123,14 @@ struct store_version_in {
 	const json_t *changes;   /* changes from the previous version, or NULL */
 	const json_t *fields;    /* the contract's field names (array of strings, from
 	                            contract_field_names) that q searches, or NULL for none */
+	/* The Confluent-compatible API's extras (zero/NULL otherwise): */
+	const char *schema_text; /* the schema as registered (JSON text) when the contract is
+	                            its resolved or normalized form */
+	const char *refs;        /* its references (JSON array text), with schema_text */
+	long long schema_id;     /* the global id to give a new schema (IMPORT mode), else 0;
+	                            an id another schema holds fails the write */
+	int number;              /* the version number to give (IMPORT mode), else 0; a number
+	                            holding another fingerprint: DW_CONFLICT */
 };
 
 /* Adds the next version of a live product: numbered after its latest, and after any version
@@ -207,12 +215,20 @@ int store_config_delete(struct store *st, const char *key, struct dw_error *err)
  */
 
 /* DW_NOT_FOUND when no version ever had that format and fingerprint. */
-int store_schema_id(struct store *st, const char *format, const char *fingerprint,
-                    long long *id, struct dw_error *err);
-/* The format and the contract text (malloc'd) of schema id, from its oldest version still
- * stored; DW_NOT_FOUND when there is none. */
-int store_schema_get(struct store *st, long long id, char **format, char **text,
+int store_schema_id(struct store *st, const char *format, const char *fingerprint, long long *id,
+                    struct dw_error *err);
+/* The format and the text (malloc'd) of schema id: as registered when it was kept
+ * (store_version_in.schema_text), else the contract of its oldest version still stored, and
+ * (refs may be NULL) its references as a JSON array text, "[]" for none. DW_NOT_FOUND when no
+ * version holds it any more. */
+int store_schema_get(struct store *st, long long id, char **format, char **text, char **refs,
                      struct dw_error *err);
+/* DW_CONFLICT when schema id was ever given (to a schema still held or not), else 0. */
+int store_schema_taken(struct store *st, long long id, struct dw_error *err);
+/* The ids of the schemas whose references name subject/version and that a version (not
+ * soft-deleted) of a live product holds, ascending: a JSON array. */
+int store_schema_referrers(struct store *st, const char *subject, int version, json_t **ids,
+                           struct dw_error *err);
 /* The versions of live products holding schema id: [{"domain","product","version","hidden"}]
  * by domain, product and version. */
 int store_schema_uses(struct store *st, long long id, json_t **items, struct dw_error *err);
@@ -231,14 +247,15 @@ int store_version_hide(struct store *st, const char *domain, const char *product
  * a product holds at most one subject, else DW_CONFLICT). */
 int store_subject_bind(struct store *st, const char *subject, const char *domain,
                        const char *product, struct dw_error *err);
-/* The live products subject may name: the one bound to it ("bound": true), then every live
- * topic product not bound to a subject whose topic (spec.topic, by default
- * "<domain>.<name>") is topic: [{"domain","product","bound"}]. */
-int store_subject_products(struct store *st, const char *subject, const char *topic,
-                           json_t **items, struct dw_error *err);
+/* The live products subject may name: the one bound to it ("bound": true), every live topic
+ * product not bound to a subject that declares it (spec.subject; "declared": true), then
+ * every live topic product neither bound nor declaring a subject whose topic (spec.topic, by
+ * default "<domain>.<name>") is topic: [{"domain","product","bound","declared"}]. */
+int store_subject_products(struct store *st, const char *subject, const char *topic, json_t **items,
+                           struct dw_error *err);
 /* Every live product bound to a subject or of kind topic:
- * [{"domain","product","subject" (bound, or null),"topic","live" (versions not soft-deleted),
- *   "all" (versions)}], by domain and name. */
+ * [{"domain","product","subject" (bound, else declared by spec.subject, or null),"topic","live"
+ * (versions not soft-deleted), "all" (versions)}], by domain and name. */
 int store_subject_list(struct store *st, json_t **items, struct dw_error *err);
 
 /* Flows ----------------------------------------------------------------------------------- */
@@ -267,8 +284,8 @@ int store_flow_list(struct store *st, const struct store_flow_filter *filter,
 int store_flow_get(struct store *st, long long id, json_t **out, struct dw_error *err);
 /* Every flow whose provider is domain/product (registered or not), ordered by id: the
  * registered consumers a contract change may reach. */
-int store_flow_consumers(struct store *st, const char *domain, const char *product,
-                         json_t **items, struct dw_error *err);
+int store_flow_consumers(struct store *st, const char *domain, const char *product, json_t **items,
+                         struct dw_error *err);
 
 /* Landscape ------------------------------------------------------------------------------- */
 

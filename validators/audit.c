@@ -934,35 +934,63 @@ static int unclaimed_tagged(const struct product *p)
 	const json_t *tags = jget(p->meta, "tags"), *t;
 	size_t i;
 
-	json_array_foreach(tags, i, t)
-	if (json_is_string(t) && !strcmp(json_string_value(t), AUDIT_UNCLAIMED_TAG))
-		return 1;
+	json_array_foreach(tags, i,
+	                   t) if (json_is_string(t) &&
+	                          !strcmp(json_string_value(t), AUDIT_UNCLAIMED_TAG)) return 1;
 	return 0;
 }
 
+/* 1 when topic product q (not a landing one) claims the subject of landing product p: the
+ * subject q declares (spec.subject) is p's, or q declares none and its topic-name strategy
+ * subject ("<topic>-value", "<topic>-key" for a product named "...-key") is; for a landing
+ * product that records no subject (written before they did), q's topic is p's. */
+static int claims(const struct product *q, const struct product *p)
+{
+	const char *subject = jstr(p->spec, "subject"), *topic = jstr(p->spec, "topic");
+	const char *declared = jstr(q->spec, "subject"), *name = jstr(q->meta, "name");
+	size_t n = name ? strlen(name) : 0;
+	char other[512];
+
+	if (declared)
+		return subject && !strcmp(declared, subject);
+	product_topic(q, other, sizeof(other));
+	if (!subject)
+		return topic && !strcmp(other, topic);
+	strncat(other, n > 4 && !strcmp(name + n - 4, "-key") ? "-key" : "-value",
+	        sizeof(other) - strlen(other) - 1);
+	return !strcmp(other, subject);
+}
+
 /* DW031: a product the Confluent-compatible API created for a subject, while no topic product
- * of its topic (one not so tagged) claims it. */
+ * (one not so tagged) claims it. */
 static void rule_unclaimed(struct audit *a, const struct product *p)
 {
-	const char *topic = jstr(p->spec, "topic");
+	const char *topic = jstr(p->spec, "topic"), *subject = jstr(p->spec, "subject");
 	struct audit_finding *x;
-	char other[512];
 
 	if (!unclaimed_tagged(p))
 		return;
-	for (size_t i = 0; topic && i < a->np; i++) {
+	for (size_t i = 0; i < a->np; i++) {
 		const struct product *q = &a->p[i];
 
-		if (q == p || q->type != PT_TOPIC || unclaimed_tagged(q))
-			continue;
-		product_topic(q, other, sizeof(other));
-		if (!strcmp(other, topic))
+		if (q != p && q->type == PT_TOPIC && !unclaimed_tagged(q) && claims(q, p))
 			return;
 	}
-	x = emit(a, AUDIT_UNCLAIMED_SUBJECT, p, "/metadata/tags",
-	         "'%s' was registered through the Confluent-compatible API and no data product "
-	         "claims %s%s%s",
-	         p->ref, topic ? "topic '" : "its subject", topic ? topic : "", topic ? "'" : "");
+	if (topic && subject)
+		x = emit(a, AUDIT_UNCLAIMED_SUBJECT, p, "/metadata/tags",
+		         "'%s' was registered through the Confluent-compatible API and no data "
+		         "product claims topic '%s' (subject '%s')",
+		         p->ref, topic, subject);
+	else if (topic || subject)
+		x = emit(a, AUDIT_UNCLAIMED_SUBJECT, p, "/metadata/tags",
+		         "'%s' was registered through the Confluent-compatible API and no data "
+		         "product claims %s '%s'",
+		         p->ref, topic ? "topic" : "subject", topic ? topic : subject);
+	else
+		x = emit(a, AUDIT_UNCLAIMED_SUBJECT, p, "/metadata/tags",
+		         "'%s' was registered through the Confluent-compatible API and no data "
+		         "product claims its subject",
+		         p->ref);
 	add_product(a, x, p->ref);
 }
 
@@ -1885,13 +1913,13 @@ static json_t *strings_json(char *const *list, size_t n)
 
 static json_t *finding_json(const struct audit_report *r, const struct audit_finding *x)
 {
-	json_t *o = json_pack(
-	    "{s:s, s:s, s:s, s:s, s:s, s:{s:o, s:s}, s:o, s:o, s:s}", "rule", x->rule->id, "name",
-	    x->rule->name, "severity", severity_text(x->rule->severity), "title", x->rule->title,
-	    "message", x->message, "location", "product",
-	    x->product ? json_string(x->product) : json_null(), "pointer", x->pointer, "products",
-	    strings_json(x->products, x->nproducts), "flows", strings_json(x->flows, x->nflows),
-	    "fix", x->rule->fix);
+	json_t *o =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:o, s:s}, s:o, s:o, s:s}", "rule", x->rule->id,
+	              "name", x->rule->name, "severity", severity_text(x->rule->severity), "title",
+	              x->rule->title, "message", x->message, "location", "product",
+	              x->product ? json_string(x->product) : json_null(), "pointer", x->pointer,
+	              "products", strings_json(x->products, x->nproducts), "flows",
+	              strings_json(x->flows, x->nflows), "fix", x->rule->fix);
 
 	if (o && x->suppression >= 0) {
 		json_t *s = json_deep_copy(json_array_get(r->suppressions, (size_t)x->suppression));

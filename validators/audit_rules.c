@@ -286,8 +286,9 @@ const struct audit_rule audit_rules[AUDIT_NRULES] = {
          "and no consumers declared: a side registry inside the registry, which nobody "
          "governs and whose breaking changes nobody is answerable for.",
          "Have the owning domain claim the subject: declare a topic product of that topic "
-         "(spec.topic) in its descriptor; new versions then go there. Delete the landing "
-         "product once its versions are no longer read.",
+         "(spec.topic) in its descriptor, or, for the record-name strategies, one that names "
+         "the subject (spec.subject); new versions then go there. Delete the landing product "
+         "once its versions are no longer read.",
          NULL},
 };
 

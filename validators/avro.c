@@ -155,11 +155,8 @@ static struct named *resolve_name(struct avro *a, const char *name, const char *
 	return n ? n : lookup(a, name);
 }
 
-/*
- * The full name and namespace of a named type's definition obj within enclosing namespace ns,
- * both malloc'd. Returns 0, or -1 when name is missing or not a string (nothing allocated).
- */
-static int name_of(const json_t *obj, const char *ns, char **full, char **own_ns)
+/* contract.h */
+int avro_name_of(const json_t *obj, const char *ns, char **full, char **own_ns)
 {
 	const char *name = json_string_value(json_object_get(obj, "name"));
 	json_t *nsv = json_object_get(obj, "namespace");
@@ -180,7 +177,7 @@ static int name_of(const json_t *obj, const char *ns, char **full, char **own_ns
 		free(*full);
 		free(*own_ns);
 		*full = *own_ns = NULL;
-		return -2;
+		return DW_NOMEM;
 	}
 	return 0;
 }
@@ -243,7 +240,7 @@ static char *define(struct avro *a, const json_t *obj, const char *ns, char *key
 		add_at(a, "name", "'name' must be a string");
 		return NULL;
 	}
-	rc = name_of(obj, ns, &full, &own);
+	rc = avro_name_of(obj, ns, &full, &own);
 	if (rc) {
 		a->out->oom = 1;
 		return NULL;
@@ -817,7 +814,7 @@ static int object_default_ok(struct avro *a, const json_t *obj, const char *ns, 
 		return primitive_ok(t, v, w);
 	if (strcmp(t, "record") && strcmp(t, "error") && strcmp(t, "enum") && strcmp(t, "fixed"))
 		return default_ok(a, json_object_get(obj, "type"), ns, v, depth + 1, w);
-	if (name_of(obj, ns, &full, &own))
+	if (avro_name_of(obj, ns, &full, &own))
 		return 1;
 	if (!strcmp(t, "enum")) {
 		json_t *symbols = json_object_get(obj, "symbols");

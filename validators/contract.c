@@ -132,6 +132,77 @@ int contract_fingerprint(enum dw_format fmt, const json_t *contract, char out[72
 	return 0;
 }
 
+static const char *const avro_primitives[] = {"null",  "boolean", "int",   "long",
+                                              "float", "double",  "bytes", "string"};
+
+/* An Avro schema with every {"type": <primitive>} that says nothing else written as the
+ * primitive's name, the Avro specification's equivalent short form; depth-bounded. */
+static json_t *avro_normalized(const json_t *v, int depth)
+{
+	const char *key;
+	json_t *out, *x;
+	size_t i;
+
+	if (depth > CANON_MAX_DEPTH)
+		return NULL;
+	if (json_is_object(v) && json_object_size(v) == 1 &&
+	    json_is_string(json_object_get(v, "type"))) {
+		const char *t = json_string_value(json_object_get(v, "type"));
+
+		for (i = 0; i < sizeof(avro_primitives) / sizeof(avro_primitives[0]); i++)
+			if (strcmp(t, avro_primitives[i]) == 0)
+				return json_string(t);
+	}
+	if (json_is_array(v)) {
+		out = json_array();
+		json_array_foreach(
+		    v, i, x) if (!out || json_array_append_new(out, avro_normalized(x, depth + 1)))
+		{
+			json_decref(out);
+			return NULL;
+		}
+		return out;
+	}
+	if (!json_is_object(v))
+		return json_deep_copy(v);
+	out = json_object();
+	json_object_foreach((json_t *)v, key, x)
+	{
+		/* schemas sit under these keys ("fields" holds field objects, whose "type" is
+		 * one); default values and other properties are data */
+		int schema = strcmp(key, "type") == 0 || strcmp(key, "fields") == 0 ||
+		             strcmp(key, "items") == 0 || strcmp(key, "values") == 0;
+		if (!out ||
+		    json_object_set_new(
+		        out, key, schema ? avro_normalized(x, depth + 1) : json_deep_copy(x))) {
+			json_decref(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+json_t *contract_normalize(enum dw_format fmt, const json_t *contract)
+{
+	json_t *ast, *out;
+	char *text;
+
+	switch (fmt) {
+	case DW_FMT_AVRO:
+		return avro_normalized(contract, 0);
+	case DW_FMT_PROTOBUF:
+		if (protobuf_contract_ast(contract, &ast))
+			return NULL;
+		text = protobuf_canonical(ast);
+		json_decref(ast);
+		out = text ? json_string(text) : NULL;
+		free(text);
+		return out;
+	default:
+		return json_deep_copy(contract);
+	}
+}
+
 static int path_reserve(struct contract_path *p, size_t extra)
 {
 	size_t a;

@@ -50,11 +50,16 @@ const char *contract_media_type(enum dw_format fmt);
  * not checked further.
  */
 int contract_validate(enum dw_format fmt, const json_t *contract, const char *base_pointer,
-		      struct dw_findings *out);
+                      struct dw_findings *out);
 
 /* Per-format checks (what contract_validate dispatches to); same arguments and results. */
 int openapi_validate(const json_t *doc, const char *base, struct dw_findings *out);
 int avro_validate(const json_t *schema, const char *base, struct dw_findings *out);
+/* Avro "Names": the full name and the namespace of a named type's definition obj within the
+ * enclosing namespace ns ("" the null namespace): a dotted name is full, else its "namespace"
+ * or ns applies. Both malloc'd. Returns 0, -1 when the name is missing or not a string, or
+ * DW_NOMEM (nothing allocated then). */
+int avro_name_of(const json_t *obj, const char *ns, char **full, char **own_ns);
 int odcs_validate(const json_t *doc, const char *base, struct dw_findings *out);
 
 /* The target (borrowed) of a local OpenAPI reference ("#" or "#/json/pointer", percent-decoded as
@@ -109,6 +114,16 @@ int canon_fingerprint(const json_t *v, char out[72]);
  * the JSON formats. Returns 0, DW_INVALID (a protobuf contract that does not parse) or
  * DW_NOMEM. */
 int contract_fingerprint(enum dw_format fmt, const json_t *contract, char out[72]);
+
+/*
+ * The normalized form of a valid contract (the Confluent-compatible API's normalize=true): for
+ * Avro every {"type": "<primitive>"} without other attributes becomes "<primitive>"; for
+ * protobuf the canonical .proto text (protobuf_canonical) as a JSON string; for the other
+ * formats a copy (their fingerprints ignore key order and whitespace already). Serialize it
+ * with sorted keys. A new reference; NULL on out of memory or a protobuf contract that does not
+ * parse.
+ */
+json_t *contract_normalize(enum dw_format fmt, const json_t *contract);
 
 /*
  * A JSON pointer under construction, shared by the format checkers: push appends "/" and the

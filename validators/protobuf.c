@@ -48,6 +48,9 @@ struct parser {
 	struct dw_findings *out;
 	const char *const *refs;
 	size_t nrefs;
+	const struct protobuf_import *imports; /* given with their text (protobuf_parse_with) */
+	json_t *const *import_asts;            /* their ASTs, NULL for one that did not parse */
+	size_t nimports;
 	int failed; /* a syntax error was reported: the parse stops */
 	int oom;
 	int proto3, editions;
@@ -1760,6 +1763,9 @@ static int parse_file(struct parser *p)
 			for (size_t k = 0; k < p->nrefs; k++)
 				if (p->refs[k] && strcmp(p->refs[k], s->str) == 0)
 					ref = 1;
+			for (size_t k = 0; k < p->nimports; k++)
+				if (p->imports[k].path && strcmp(p->imports[k].path, s->str) == 0)
+					ref = 1;
 			imp = json_pack("{s:s, s:s, s:b}", "path", s->str, "kind", kind,
 			                "reference", ref);
 			if (!imp || set_pos(p, imp, t) ||
@@ -1973,7 +1979,21 @@ static const char *resolve(struct parser *p, const char *ref, const char *scope,
 	return NULL;
 }
 
-/* Imports that are neither well-known nor references; references given. */
+/* The index of path among the imports given with their text, or -1. */
+static long import_index(const struct parser *p, const char *path)
+{
+	for (size_t k = 0; k < p->nimports; k++)
+		if (p->imports[k].path && path && strcmp(p->imports[k].path, path) == 0)
+			return (long)k;
+	return -1;
+}
+
+/*
+ * Counts the file's imports other than google/protobuf/...: *unknown those not given at all
+ * (*first the first of them), *refs those given whose types cannot be seen (a reference by
+ * name only, or an imported text that does not parse). Imports given with a text that parsed
+ * count in neither: their types are known, so a type found nowhere is an error.
+ */
 static void import_counts(struct parser *p, size_t *unknown, size_t *refs, const char **first)
 {
 	size_t i;
@@ -1984,9 +2004,13 @@ static void import_counts(struct parser *p, size_t *unknown, size_t *refs, const
 	json_array_foreach(json_object_get(p->root, "imports"), i, imp)
 	{
 		const char *path = jstr(imp, "path");
+		long k = import_index(p, path);
 		if (strncmp(path, "google/protobuf/", 16) == 0)
 			continue;
-		if (json_is_true(json_object_get(imp, "reference"))) {
+		if (k >= 0) {
+			if (!p->import_asts[k])
+				(*refs)++;
+		} else if (json_is_true(json_object_get(imp, "reference"))) {
 			(*refs)++;
 		} else {
 			(*unknown)++;
@@ -2228,6 +2252,90 @@ static void check_services(struct parser *p)
 	}
 }
 
+/* Registers the messages and enums (nested ones too) of an imported file's AST; imp is the
+ * import statement of this file that made them visible (the position of a conflict). */
+static void collect_import_types(struct parser *p, const json_t *container, const char *path,
+                                 const json_t *imp, int depth)
+{
+	static const char *const lists[] = {"messages", "enums"};
+
+	if (depth > PROTOBUF_MAX_DEPTH + 1)
+		return;
+	for (size_t l = 0; l < 2; l++) {
+		size_t i;
+		const json_t *x;
+		json_array_foreach(json_object_get(container, lists[l]), i, x)
+		{
+			const char *full = jstr(x, "fullName"), *had;
+			if (!full)
+				continue;
+			had = jstr(p->types, full);
+			if (had && strcmp(had, "package") != 0)
+				serr(p, jint(imp, "line"), jint(imp, "col"),
+				     "'%s' of import '%s' is already defined", full, path);
+			else if (!had)
+				add_type(p, full, l ? "enum" : "message");
+			if (!l)
+				collect_import_types(p, x, path, imp, depth + 1);
+		}
+	}
+}
+
+/*
+ * Protobuf scoping across files: the types of each directly imported file given with its text
+ * are visible, and, through "import public" in such a file, those of the files it re-exports
+ * (followed with a work list, each file once). Imports are not transitive otherwise.
+ */
+static void add_import_types(struct parser *p)
+{
+	size_t i, head = 0, tail = 0;
+	const json_t *imp;
+	size_t *queue;
+	const json_t **via;
+	char *seen;
+
+	if (!p->nimports)
+		return;
+	queue = calloc(p->nimports, sizeof(*queue));
+	via = calloc(p->nimports, sizeof(*via));
+	seen = calloc(p->nimports, 1);
+	if (!queue || !via || !seen) {
+		p->oom = 1;
+		goto out;
+	}
+	json_array_foreach(json_object_get(p->root, "imports"), i, imp)
+	{
+		long k = import_index(p, jstr(imp, "path"));
+		if (k >= 0 && p->import_asts[k] && !seen[k]) {
+			seen[k] = 1;
+			via[k] = imp;
+			queue[tail++] = (size_t)k;
+		}
+	}
+	while (head < tail) {
+		size_t k = queue[head++];
+		const json_t *ast = p->import_asts[k], *x;
+		size_t j;
+		add_packages(p, jstr(ast, "package"));
+		collect_import_types(p, ast, p->imports[k].path, via[k], 1);
+		json_array_foreach(json_object_get(ast, "imports"), j, x)
+		{
+			long k2 = import_index(p, jstr(x, "path"));
+			const char *kind = jstr(x, "kind");
+			if (k2 < 0 || !p->import_asts[k2] || seen[k2] || !kind ||
+			    strcmp(kind, "public") != 0)
+				continue;
+			seen[k2] = 1;
+			via[k2] = via[k];
+			queue[tail++] = (size_t)k2;
+		}
+	}
+out:
+	free(queue);
+	free(via);
+	free(seen);
+}
+
 static void check_file(struct parser *p)
 {
 	size_t i, unknown, refs;
@@ -2241,6 +2349,7 @@ static void check_file(struct parser *p)
 	}
 	add_packages(p, jstr(p->root, "package"));
 	collect_types(p, p->root, 1);
+	add_import_types(p);
 	json_array_foreach(json_object_get(p->root, "imports"), i, x)
 	{
 		if (strncmp(jstr(x, "path"), "google/protobuf/", 16) == 0) {
@@ -2260,8 +2369,10 @@ static void check_file(struct parser *p)
 
 /* ---- entry points ------------------------------------------------------------------------ */
 
-int protobuf_parse(const char *text, size_t len, const char *const *refs, size_t nrefs,
-                   const char *base_pointer, struct dw_findings *out, json_t **ast)
+static int parse_text(const char *text, size_t len, const char *const *refs, size_t nrefs,
+                      const struct protobuf_import *imports, json_t *const *import_asts,
+                      size_t nimports, const char *base_pointer, struct dw_findings *out,
+                      json_t **ast)
 {
 	struct parser p;
 	size_t errors = dw_findings_errors(out);
@@ -2275,6 +2386,9 @@ int protobuf_parse(const char *text, size_t len, const char *const *refs, size_t
 	p.out = out;
 	p.refs = refs;
 	p.nrefs = nrefs;
+	p.imports = imports;
+	p.import_asts = import_asts;
+	p.nimports = nimports;
 	if (len > PROTOBUF_MAX_TEXT) {
 		dw_findings_add(out, p.base, "protobuf schema larger than %u bytes",
 		                PROTOBUF_MAX_TEXT);
@@ -2298,6 +2412,88 @@ int protobuf_parse(const char *text, size_t len, const char *const *refs, size_t
 		json_decref(p.root);
 	else
 		*ast = p.root;
+	return rc;
+}
+
+int protobuf_parse(const char *text, size_t len, const char *const *refs, size_t nrefs,
+                   const char *base_pointer, struct dw_findings *out, json_t **ast)
+{
+	return parse_text(text, len, refs, nrefs, NULL, NULL, 0, base_pointer, out, ast);
+}
+
+/* Copies the errors of an imported file's parse into out, naming the import (as the finding's
+ * file and in the message); its warnings are the referenced file's own business. */
+static void import_errors(struct dw_findings *out, const struct dw_findings *sub, const char *path,
+                          const char *base)
+{
+	for (size_t i = 0; i < sub->count; i++) {
+		const struct dw_finding *x = &sub->items[i];
+		if (x->severity != DW_SEV_ERROR)
+			continue;
+		dw_findings_add_at(out, DW_SEV_ERROR, NULL, path, x->line, x->col, base,
+		                   "import '%s': %s", path, x->message);
+	}
+}
+
+int protobuf_parse_with(const char *text, size_t len, const struct protobuf_import *imports,
+                        size_t nimports, const char *base_pointer, struct dw_findings *out,
+                        json_t **ast)
+{
+	const char **paths = NULL;
+	json_t **asts = NULL;
+	size_t i, errors = dw_findings_errors(out);
+	int rc = 0;
+
+	*ast = NULL;
+	if (!base_pointer)
+		base_pointer = "";
+	if (nimports) {
+		paths = calloc(nimports, sizeof(*paths));
+		asts = calloc(nimports, sizeof(*asts));
+		if (!paths || !asts) {
+			rc = DW_NOMEM;
+			goto out;
+		}
+	}
+	for (i = 0; i < nimports; i++)
+		paths[i] = imports[i].path;
+	/* Each imported file is read on its own, its imports counting as given by name: what it
+	 * cannot resolve is left to the files it imports (transitive references come as further
+	 * entries). A file that does not parse is reported and its types stay unknown. */
+	for (i = 0; i < nimports; i++) {
+		struct dw_findings sub;
+		int sub_rc;
+
+		if (!imports[i].path || !imports[i].text)
+			continue;
+		dw_findings_init(&sub);
+		sub_rc = parse_text(imports[i].text, imports[i].len, paths, nimports, NULL, NULL, 0,
+		                    base_pointer, &sub, &asts[i]);
+		if (sub_rc == DW_NOMEM || dw_findings_oom(&sub)) {
+			dw_findings_release(&sub);
+			rc = DW_NOMEM;
+			goto out;
+		}
+		import_errors(out, &sub, imports[i].path, base_pointer);
+		dw_findings_release(&sub);
+	}
+	rc = parse_text(text, len, NULL, 0, imports, asts, nimports, base_pointer, out, ast);
+	if (rc == 0 && dw_findings_errors(out) > errors) {
+		/* an imported file's errors make the contract invalid too */
+		json_decref(*ast);
+		*ast = NULL;
+		rc = DW_INVALID;
+	}
+out:
+	for (i = 0; asts && i < nimports; i++)
+		json_decref(asts[i]);
+	free(asts);
+	free(paths);
+	if (dw_findings_oom(out)) {
+		json_decref(*ast);
+		*ast = NULL;
+		rc = DW_NOMEM;
+	}
 	return rc;
 }
 

@@ -39,10 +39,14 @@
  *
  * Type references resolve per the specification's scoping: a leading dot is fully qualified,
  * otherwise the innermost enclosing scope (nested messages, then the package and its parents)
- * that defines the first name component decides. Types from imported files cannot be seen:
- * imports under google/protobuf/ provide the well-known types; other imports count as
- * resolved only when given as references (Confluent's schema references, refs[]); otherwise an
- * unresolved type is a warning when the file has imports, an error when it has none.
+ * that defines the first name component decides. Imports under google/protobuf/ provide the
+ * well-known types. Other imported files are seen only when given: protobuf_parse_with takes
+ * their texts (Confluent's schema references) and makes the messages and enums of each directly
+ * imported file visible (with that file's package; nested ones too), plus those of the files it
+ * imports with "import public"; imports are not transitive otherwise, as in protoc. protobuf_parse
+ * takes import paths by name only (refs[]): such imports count as resolved, their types unseen.
+ * A type found nowhere is a warning while some import is not given (or given by name only, or
+ * given with a text that does not parse), an error once every import is given with its text.
  *
  * Ownership: protobuf_parse's *ast is a new reference (NULL on failure); protobuf_canonical
  * returns malloc'd text. Inputs are borrowed.
@@ -68,6 +72,26 @@
  */
 int protobuf_parse(const char *text, size_t len, const char *const *refs, size_t nrefs,
                    const char *base_pointer, struct dw_findings *out, json_t **ast);
+
+/* An imported file given with its text: path as the import statement writes it
+ * ("acme/address.proto"), text[0..len) its .proto text (borrowed). */
+struct protobuf_import {
+	const char *path;
+	const char *text;
+	size_t len;
+};
+
+/*
+ * protobuf_parse with the imported files' texts (nimports of them; imports may be NULL when 0):
+ * each is parsed first, its imports counting as given by name; its errors become findings of
+ * out naming the import (the finding's file is the path, the message starts "import 'path': ",
+ * line:col inside that file) and make the result DW_INVALID; its warnings are dropped. The AST
+ * marks every import given here with "reference": true; fields whose types come from an imported
+ * file get their proper "kind" and "typeFullName". Same results as protobuf_parse.
+ */
+int protobuf_parse_with(const char *text, size_t len, const struct protobuf_import *imports,
+                        size_t nimports, const char *base_pointer, struct dw_findings *out,
+                        json_t **ast);
 
 /* contract_validate's checker: the contract must be a JSON string of .proto text. */
 int protobuf_validate(const json_t *contract, const char *base, struct dw_findings *out);

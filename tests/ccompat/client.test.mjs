@@ -272,3 +272,74 @@ test('a wrong token is refused with 401', async () => {
     err => err.status === 401 && err.unauthorized === true,
   )
 })
+
+test('schema references: registered with references, encoded and decoded by a fresh client', async () => {
+  // Avro: Order uses com.acme.Address from another subject
+  const address = {
+    type: 'record',
+    name: 'Address',
+    namespace: 'com.acme',
+    fields: [{ name: 'street', type: 'string' }],
+  }
+  const { id: addressId } = await registry.register(
+    { type: SchemaType.AVRO, schema: JSON.stringify(address) },
+    { subject: 'address-value' },
+  )
+  const order = {
+    type: 'record',
+    name: 'Order',
+    namespace: 'com.acme',
+    fields: [
+      { name: 'id', type: 'string' },
+      { name: 'ship', type: 'com.acme.Address' },
+    ],
+  }
+  const references = [{ name: 'com.acme.Address', subject: 'address-value', version: 1 }]
+  const { id: orderId } = await registry.register(
+    { type: SchemaType.AVRO, schema: JSON.stringify(order), references },
+    { subject: 'order-value' },
+  )
+  assert.notEqual(orderId, addressId)
+  const message = await registry.encode(orderId, { id: 'o-1', ship: { street: 'Main St 1' } })
+  // the consumer resolves the reference by subject and version (records decode as classes)
+  const decoded = JSON.parse(JSON.stringify(await fresh().decode(message)))
+  assert.deepEqual(decoded, { id: 'o-1', ship: { street: 'Main St 1' } })
+  const res = await fetch(`${url}/subjects/address-value/versions/1/referencedby`)
+  assert.deepEqual(await res.json(), [orderId])
+  const byId = await (await fetch(`${url}/schemas/ids/${orderId}`)).json()
+  assert.deepEqual(byId.references, references)
+
+  // Protobuf: an import given as a reference
+  const geo = `syntax = "proto3";
+package acme.geo;
+
+message Point {
+  double lat = 1;
+  double lon = 2;
+}
+`
+  await registry.register({ type: SchemaType.PROTOBUF, schema: geo }, { subject: 'point-value' })
+  const visit = `syntax = "proto3";
+package acme.visits;
+
+import "acme/geo/point.proto";
+
+message Visit {
+  string who = 1;
+  acme.geo.Point where = 2;
+}
+`
+  const { id: visitId } = await registry.register(
+    {
+      type: SchemaType.PROTOBUF,
+      schema: visit,
+      references: [{ name: 'acme/geo/point.proto', subject: 'point-value', version: 1 }],
+    },
+    { subject: 'visit-value' },
+  )
+  const m = await registry.encode(visitId, { who: 'ann', where: { lat: 1.5, lon: -2.25 } })
+  const back = await fresh().decode(m)
+  assert.equal(back.who, 'ann')
+  assert.equal(back.where.lat, 1.5)
+  assert.equal(back.where.lon, -2.25)
+})

@@ -105,17 +105,23 @@ static void expect(const char *method, const char *path, const char *body, long 
 	hs_response_release(&r);
 }
 
-/* {"schema": text[, "schemaType": type]} as a JSON body, malloc'd. */
-static char *schema_body(const char *text, const char *type)
+/* b with "schemaType": type (unless NULL) as compact JSON text, malloc'd; b is consumed. */
+static char *body_text(json_t *b, const char *type)
 {
-	json_t *b = json_pack("{s:s}", "schema", text);
 	char *s;
 
+	ck_assert_ptr_nonnull(b);
 	if (type)
 		json_object_set_new(b, "schemaType", json_string(type));
 	s = json_dumps(b, JSON_COMPACT);
 	json_decref(b);
 	return s;
+}
+
+/* {"schema": text[, "schemaType": type]} as a JSON body, malloc'd. */
+static char *schema_body(const char *text, const char *type)
+{
+	return body_text(json_pack("{s:s}", "schema", text), type);
 }
 
 static void reg(const char *subject, const char *text, const char *type, const char *want)
@@ -306,9 +312,8 @@ START_TEST(test_compatibility)
 
 		hs_do(&srv, &rq, &r);
 		ck_assert_int_eq(r.status, 200);
-		ck_assert_str_eq(r.body,
-		                 "{\"compatibility\":\"BACKWARD\",\"compatibilityLevel\":"
-		                 "\"BACKWARD\"}");
+		ck_assert_str_eq(r.body, "{\"compatibility\":\"BACKWARD\",\"compatibilityLevel\":"
+		                         "\"BACKWARD\"}");
 		hs_response_release(&r);
 	}
 	free(good);
@@ -335,7 +340,7 @@ START_TEST(test_modes)
 	expect("POST", "/subjects/other-value/versions", body, 422, NULL);
 	expect("GET", "/mode/other-value?defaultToGlobal=true", NULL, 200,
 	       "{\"mode\":\"READONLY\"}");
-	expect("PUT", "/mode", "{\"mode\":\"IMPORT\"}", 200, "{\"mode\":\"IMPORT\"}");
+	expect("PUT", "/mode?force=true", "{\"mode\":\"IMPORT\"}", 200, "{\"mode\":\"IMPORT\"}");
 	/* IMPORT takes schemas as they come */
 	reg("other-value", USER_BAD, NULL, "{\"id\":2}");
 	free(body);
@@ -467,7 +472,7 @@ END_TEST
 START_TEST(test_mode_delete_and_references)
 {
 	reg("orders-value", USER_V1, NULL, "{\"id\":1}");
-	/* references are not supported: nothing references anything */
+	/* no schema references this one */
 	expect("GET", "/subjects/orders-value/versions/1/referencedby", NULL, 200, "[]");
 	expect("GET", "/subjects/orders-value/versions/latest/referencedby", NULL, 200, "[]");
 	expect("GET", "/subjects/orders-value/versions/9/referencedby", NULL, 404,
@@ -523,7 +528,8 @@ START_TEST(test_unclaimed_audit)
 	f = unclaimed_findings();
 	ck_assert_msg(strstr(f, "\"rule\":\"DW031\"") &&
 	                  strstr(f, "\"unclaimed/orders-placed-value\"") &&
-	                  strstr(f, "claims topic 'orders.placed'"),
+	                  strstr(f, "claims topic 'orders.placed' (subject "
+	                            "'orders.placed-value')"),
 	              "%s", f);
 	free(f);
 	native("PUT", "/domains/sales",
@@ -541,11 +547,20 @@ START_TEST(test_unclaimed_audit)
 	/* claimed: new versions go to the domain's product */
 	reg("orders.placed-value", USER_V2, NULL, "{\"id\":2}");
 	native("GET", "/domains/sales/products/orders/versions/1", NULL, 200);
-	/* a record-name subject has no topic: reported until the landing product is deleted */
+	/* a record-name subject has no topic: reported until a product declares the subject */
 	reg("com.acme.Customer", USER_V1, NULL, "{\"id\":1}");
 	f = unclaimed_findings();
-	ck_assert_msg(strstr(f, "\"unclaimed/com-acme-customer\"") && strstr(f, "its subject"),
+	ck_assert_msg(strstr(f, "\"unclaimed/com-acme-customer\"") &&
+	                  strstr(f, "claims subject 'com.acme.Customer'"),
 	              "%s", f);
+	free(f);
+	native("PUT", "/domains/sales/products/customers",
+	       "{\"apiVersion\":\"driveway/v1\",\"kind\":\"DataProduct\",\"metadata\":{\"domain\":"
+	       "\"sales\",\"name\":\"customers\",\"owner\":\"team-sales\"},\"spec\":{"
+	       "\"type\":\"topic\",\"topic\":\"customers\",\"subject\":\"com.acme.Customer\"}}",
+	       201);
+	f = unclaimed_findings();
+	ck_assert_str_eq(f, "[]");
 	free(f);
 }
 END_TEST
@@ -625,6 +640,301 @@ START_TEST(test_prefix)
 }
 END_TEST
 
+/* Schema references ------------------------------------------------------------------------ */
+
+#define ADDRESS_V1                                                                                 \
+	"{\"type\":\"record\",\"name\":\"Address\",\"namespace\":\"com.acme\",\"fields\":"         \
+	"[{\"name\":\"street\",\"type\":\"string\"}]}"
+#define ADDRESS_V2                                                                                 \
+	"{\"type\":\"record\",\"name\":\"Address\",\"namespace\":\"com.acme\",\"fields\":"         \
+	"[{\"name\":\"street\",\"type\":\"string\"},{\"name\":\"zip\",\"type\":\"string\"}]}"
+#define ORDER                                                                                      \
+	"{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"com.acme\",\"fields\":"           \
+	"[{\"name\":\"ship\",\"type\":\"Address\"},{\"name\":\"bill\",\"type\":"                   \
+	"[\"null\",\"com.acme.Address\"],\"default\":null}]}"
+
+/* {"schema": text[, "schemaType"], "references": [{name, subject, version}]} (malloc'd). */
+static char *ref_body(const char *text, const char *type, const char *name, const char *subject,
+                      int version)
+{
+	return body_text(json_pack("{s:s, s:[{s:s, s:s, s:i}]}", "schema", text, "references",
+	                           "name", name, "subject", subject, "version", version),
+	                 type);
+}
+
+/* The body of a GET, malloc'd; status must be 200. */
+static char *get_text(const char *path)
+{
+	struct hs_response r;
+	char *auth = bearer(srv.admin), *out;
+
+	ck_assert_int_eq(send_req("GET", path, auth, NULL, &r), 200);
+	out = strdup(r.body);
+	free(auth);
+	hs_response_release(&r);
+	return out;
+}
+
+/* Avro references: registered, served back with their references, resolved into the version's
+ * contract that the native API serves and the compatibility checks compare, looked up,
+ * listed by referencedby, and keeping the referenced versions from deletion. */
+START_TEST(test_references_avro)
+{
+	char *body, *text;
+
+	reg("address-value", ADDRESS_V1, NULL, "{\"id\":1}");
+	body = ref_body(ORDER, NULL, "com.acme.Address", "address-value", 1);
+	expect("POST", "/subjects/order-value/versions", body, 200, "{\"id\":2}");
+	expect("POST", "/subjects/order-value/versions", body, 200, "{\"id\":2}");
+	/* the same text under another subject is the same schema */
+	expect("POST", "/subjects/order2-value/versions", body, 200, "{\"id\":2}");
+	expect("GET", "/subjects/order-value/versions/1", NULL, 200,
+	       "{\"subject\":\"order-value\",\"version\":1,\"id\":2,\"schema\":\"{\\\"type\\\":"
+	       "\\\"record\\\",\\\"name\\\":\\\"Order\\\",\\\"namespace\\\":\\\"com.acme\\\","
+	       "\\\"fields\\\":[{\\\"name\\\":\\\"ship\\\",\\\"type\\\":\\\"Address\\\"},"
+	       "{\\\"name\\\":\\\"bill\\\",\\\"type\\\":[\\\"null\\\",\\\"com.acme.Address\\\"],"
+	       "\\\"default\\\":null}]}\",\"references\":[{\"name\":\"com.acme.Address\","
+	       "\"subject\":\"address-value\",\"version\":1}]}");
+	expect("GET", "/schemas/ids/2/schema", NULL, 200, ORDER);
+	text = get_text("/schemas/ids/2");
+	ck_assert_msg(strstr(text, "\"references\":[{\"name\":\"com.acme.Address\","
+	                           "\"subject\":\"address-value\",\"version\":1}]"),
+	              "%s", text);
+	free(text);
+	/* a lookup needs the references too */
+	expect("POST", "/subjects/order-value", body, 200, NULL);
+	free(body);
+	body = schema_body(ORDER, NULL);
+	expect("POST", "/subjects/order-value", body, 422, NULL);
+	free(body);
+	/* the native contract is self-contained: Address defined where first used */
+	{
+		struct hs_response r;
+		struct hs_request rq = {
+		    .method = "GET",
+		    .path = "/domains/unclaimed/products/order-value/versions/1/contract"};
+
+		hs_do(&srv, &rq, &r);
+		ck_assert_int_eq(r.status, 200);
+		ck_assert_msg(strstr(r.body, "\"street\"") != NULL, "%s", r.body);
+		hs_response_release(&r);
+	}
+	expect("GET", "/subjects/address-value/versions/1/referencedby", NULL, 200, "[2]");
+	/* referenced versions stay */
+	expect("DELETE", "/subjects/address-value/versions/1", NULL, 422,
+	       "{\"error_code\":42206,\"message\":\"One or more references exist to the schema "
+	       "{magic=1,keytype=SCHEMA,subject=address-value,version=1}.\"}");
+	expect("DELETE", "/subjects/address-value", NULL, 422, NULL);
+	expect("GET", "/subjects/address-value/versions", NULL, 200, "[1]");
+	/* evolution through a reference: Address v2 adds a field without a default (allowed
+	 * under NONE in its own subject); an Order using it breaks BACKWARD */
+	expect("PUT", "/config/address-value", "{\"compatibility\":\"NONE\"}", 200, NULL);
+	reg("address-value", ADDRESS_V2, NULL, "{\"id\":3}");
+	body = ref_body(ORDER, NULL, "com.acme.Address", "address-value", 2);
+	expect("POST", "/compatibility/subjects/order-value/versions/latest?verbose=true", body,
+	       200, NULL);
+	text = NULL;
+	{
+		struct hs_response r;
+		char *auth = bearer(srv.admin);
+
+		send_req("POST", "/compatibility/subjects/order-value/versions/latest", auth, body,
+		         &r);
+		ck_assert_str_eq(r.body, "{\"is_compatible\":false}");
+		hs_response_release(&r);
+		send_req("POST", "/subjects/order-value/versions", auth, body, &r);
+		ck_assert_int_eq(r.status, 409);
+		ck_assert_msg(strstr(r.body, "zip"), "%s", r.body);
+		hs_response_release(&r);
+		free(auth);
+	}
+	free(body);
+	/* references to nothing, or to another schema type */
+	body = ref_body(ORDER, NULL, "com.acme.Address", "nobody-value", 1);
+	expect("POST", "/subjects/order-value/versions", body, 422,
+	       "{\"error_code\":42201,\"message\":\"Invalid schema: reference 'com.acme.Address' "
+	       "names subject 'nobody-value' version 1, which does not exist\"}");
+	free(body);
+	body = ref_body(ORDER, NULL, "com.acme.Address", "address-value", 9);
+	expect("POST", "/subjects/order-value/versions", body, 422, NULL);
+	free(body);
+	reg("json-value", "{\"type\":\"object\"}", "JSON", NULL);
+	body = ref_body(ORDER, NULL, "com.acme.Address", "json-value", 1);
+	expect("POST", "/subjects/order-value/versions", body, 422, NULL);
+	free(body);
+	/* a reference that defines another name than the one it is given under */
+	body = ref_body(ORDER, NULL, "com.acme.Street", "address-value", 1);
+	expect("POST", "/subjects/order-value/versions", body, 422, NULL);
+	free(body);
+	expect("POST", "/subjects/order-value/versions",
+	       "{\"schema\":\"\\\"int\\\"\",\"references\":{}}", 422, NULL);
+	expect("POST", "/subjects/order-value/versions",
+	       "{\"schema\":\"\\\"int\\\"\",\"references\":[{\"name\":\"x\",\"subject\":"
+	       "\"address-value\",\"version\":\"1\"}]}",
+	       422, NULL);
+	expect("GET", "/subjects/order-value/versions", NULL, 200, "[1]");
+	/* once the referencing versions are gone for good, the referenced one may go */
+	expect("DELETE", "/subjects/order-value", NULL, 200, "[1]");
+	expect("DELETE", "/subjects/order2-value", NULL, 200, "[1]");
+	expect("GET", "/subjects/address-value/versions/1/referencedby", NULL, 200, "[]");
+	expect("DELETE", "/subjects/address-value/versions/1", NULL, 200, "1");
+}
+END_TEST
+
+/* JSON Schema ($ref to the reference's name, with a fragment) and Protobuf (imports) references. */
+START_TEST(test_references_json_protobuf)
+{
+	char *body;
+
+	reg("address-json-value",
+	    "{\"type\":\"object\",\"properties\":{\"street\":{\"type\":\"string\"}},"
+	    "\"definitions\":{\"zip\":{\"type\":\"string\",\"maxLength\":10}}}",
+	    "JSON", "{\"id\":1}");
+	body = ref_body("{\"type\":\"object\",\"properties\":{\"ship\":{\"$ref\":\"address.json\"},"
+	                "\"zip\":{\"$ref\":\"address.json#/definitions/zip\"}}}",
+	                "JSON", "address.json", "address-json-value", 1);
+	expect("POST", "/subjects/order-json-value/versions", body, 200, "{\"id\":2}");
+	free(body);
+	expect("GET", "/subjects/address-json-value/versions/1/referencedby", NULL, 200, "[2]");
+	/* a $ref to a name no reference gives is not resolved */
+	body = ref_body("{\"type\":\"object\",\"properties\":{\"ship\":{\"$ref\":\"other.json\"}}}",
+	                "JSON", "address.json", "address-json-value", 1);
+	expect("POST", "/subjects/order-json-value/versions", body, 422, NULL);
+	free(body);
+
+	reg("address-proto-value",
+	    "syntax = \"proto3\";\npackage acme.geo;\nmessage Address { string street = 1; }\n"
+	    "enum Kind { KIND_UNSPECIFIED = 0; HOME = 1; }\n",
+	    "PROTOBUF", "{\"id\":3}");
+	body = ref_body(
+	    "syntax = \"proto3\";\npackage acme.sales;\nimport \"acme/geo/address.proto\";\n"
+	    "message Order { acme.geo.Address ship = 1; acme.geo.Kind kind = 2; }\n",
+	    "PROTOBUF", "acme/geo/address.proto", "address-proto-value", 1);
+	expect("POST", "/subjects/order-proto-value/versions", body, 200, "{\"id\":4}");
+	free(body);
+	/* a type the referenced file does not define */
+	body = ref_body(
+	    "syntax = \"proto3\";\npackage acme.sales;\nimport \"acme/geo/address.proto\";\n"
+	    "message Order { acme.geo.Adress ship = 1; }\n",
+	    "PROTOBUF", "acme/geo/address.proto", "address-proto-value", 1);
+	expect("POST", "/subjects/order-proto-value/versions", body, 422, NULL);
+	free(body);
+	expect("GET", "/subjects/address-proto-value/versions/1/referencedby", NULL, 200, "[4]");
+	expect("GET", "/subjects/order-proto-value/versions/1", NULL, 200,
+	       "{\"subject\":\"order-proto-value\",\"version\":1,\"id\":4,\"schema\":\"syntax = "
+	       "\\\"proto3\\\";\\npackage acme.sales;\\nimport \\\"acme/geo/address.proto\\\";\\n"
+	       "message Order { acme.geo.Address ship = 1; acme.geo.Kind kind = 2; }\\n\","
+	       "\"schemaType\":\"PROTOBUF\",\"references\":[{\"name\":\"acme/geo/address.proto\","
+	       "\"subject\":\"address-proto-value\",\"version\":1}]}");
+}
+END_TEST
+
+/* normalize=true: equivalent schemas get one id, and the normalized text is kept. */
+START_TEST(test_normalize)
+{
+	static const char wrapped[] = "{\"type\":\"record\",\"name\":\"N\",\"fields\":"
+	                              "[{\"type\":{\"type\":\"long\"},\"name\":\"id\"}]}";
+	static const char plain[] = "{\"name\":\"N\",\"type\":\"record\",\"fields\":"
+	                            "[{\"name\":\"id\",\"type\":\"long\"}]}";
+	char *b1 = schema_body(wrapped, NULL), *b2 = schema_body(plain, NULL);
+
+	expect("POST", "/subjects/n-value/versions?normalize=true", b1, 200, "{\"id\":1}");
+	expect("POST", "/subjects/n-value/versions?normalize=true", b2, 200, "{\"id\":1}");
+	expect("POST", "/subjects/n-value?normalize=true", b1, 200, NULL);
+	expect("GET", "/subjects/n-value/versions/1/schema", NULL, 200,
+	       "{\"fields\":[{\"name\":\"id\",\"type\":\"long\"}],\"name\":\"N\",\"type\":"
+	       "\"record\"}");
+	/* without normalize the wrapped form is another schema */
+	expect("POST", "/subjects/n-value", b1, 404, NULL);
+	expect("POST", "/subjects/n2-value/versions", b1, 200, "{\"id\":2}");
+	free(b1);
+	free(b2);
+	/* protobuf: the canonical text */
+	b1 = schema_body("syntax = \"proto3\";   // comment\nmessage M {\n  string a = 1;   }\n",
+	                 "PROTOBUF");
+	expect("POST", "/subjects/p-value/versions?normalize=true", b1, 200, "{\"id\":3}");
+	expect("GET", "/subjects/p-value/versions/1/schema", NULL, 200,
+	       "syntax = \"proto3\";\nmessage M {\n  string a = 1;\n}\n");
+	free(b1);
+}
+END_TEST
+
+/* IMPORT mode: only on an empty registry (or with force=true); schemas keep the ids and
+ * version numbers they are given, which nothing else may take. */
+START_TEST(test_import)
+{
+	reg("x-value", "\"int\"", NULL, "{\"id\":1}");
+	expect(
+	    "PUT", "/mode", "{\"mode\":\"IMPORT\"}", 422,
+	    "{\"error_code\":42205,\"message\":\"Cannot import since found existing subjects\"}");
+	expect("PUT", "/mode/x-value", "{\"mode\":\"IMPORT\"}", 422, NULL);
+	expect("PUT", "/mode/y-value", "{\"mode\":\"IMPORT\"}", 200, "{\"mode\":\"IMPORT\"}");
+	/* ids outside IMPORT */
+	expect("POST", "/subjects/x-value/versions", "{\"schema\":\"\\\"long\\\"\",\"id\":50}", 422,
+	       "{\"error_code\":42205,\"message\":\"Subject 'x-value' is not in import mode: a "
+	       "schema id cannot be given\"}");
+	expect("PUT", "/mode?force=true", "{\"mode\":\"IMPORT\"}", 200, "{\"mode\":\"IMPORT\"}");
+	expect("POST", "/subjects/imp-value/versions",
+	       "{\"schema\":\"\\\"string\\\"\",\"id\":100,\"version\":5}", 200, "{\"id\":100}");
+	expect("POST", "/subjects/imp-value/versions",
+	       "{\"schema\":\"\\\"string\\\"\",\"id\":100,\"version\":5}", 200, "{\"id\":100}");
+	expect(
+	    "GET", "/subjects/imp-value/versions/5", NULL, 200,
+	    "{\"subject\":\"imp-value\",\"version\":5,\"id\":100,\"schema\":\"\\\"string\\\"\"}");
+	expect("POST", "/subjects/imp-value/versions",
+	       "{\"schema\":\"\\\"bytes\\\"\",\"id\":100,\"version\":6}", 422,
+	       "{\"error_code\":42205,\"message\":\"Overwrite new schema with id 100 is not "
+	       "permitted.\"}");
+	expect("POST", "/subjects/imp-value/versions", "{\"schema\":\"\\\"string\\\"\",\"id\":101}",
+	       422,
+	       "{\"error_code\":42207,\"message\":\"Schema already registered with id 100 instead "
+	       "of input id 101\"}");
+	expect("POST", "/subjects/imp-value/versions",
+	       "{\"schema\":\"\\\"bytes\\\"\",\"version\":5}", 422,
+	       "{\"error_code\":42205,\"message\":\"Overwrite new schema with version 5 is not "
+	       "permitted.\"}");
+	expect("POST", "/subjects/imp-value/versions",
+	       "{\"schema\":\"\\\"bytes\\\"\",\"id\":7,\"version\":2}", 200, "{\"id\":7}");
+	expect("GET", "/subjects/imp-value/versions", NULL, 200, "[2,5]");
+	expect("GET", "/subjects/imp-value/versions/latest/schema", NULL, 200, "\"string\"");
+	expect("PUT", "/mode", "{\"mode\":\"READWRITE\"}", 200, NULL);
+	/* new ids come after the imported ones */
+	reg("z-value", "\"float\"", NULL, "{\"id\":101}");
+	expect("PUT", "/config/imp-value", "{\"compatibility\":\"NONE\"}", 200, NULL);
+	reg("imp-value", "\"double\"", NULL, NULL);
+	expect("GET", "/subjects/imp-value/versions", NULL, 200, "[2,5,6]");
+	expect("POST", "/subjects/imp-value/versions",
+	       "{\"schema\":\"\\\"boolean\\\"\","
+	       "\"version\":3}",
+	       422, NULL);
+}
+END_TEST
+
+/* A topic product that declares its subject (record-name and topic-record-name strategies)
+ * gets that subject's versions; it no longer answers to <topic>-value. */
+START_TEST(test_record_name_subject)
+{
+	native("PUT", "/domains/sales",
+	       "{\"apiVersion\":\"driveway/v1\",\"kind\":\"Domain\",\"metadata\":{\"name\":"
+	       "\"sales\"},\"spec\":{\"title\":\"Sales\",\"owner\":\"team-sales\"}}",
+	       201);
+	native("PUT", "/domains/sales/products/orders",
+	       "{\"apiVersion\":\"driveway/v1\",\"kind\":\"DataProduct\",\"metadata\":{\"domain\":"
+	       "\"sales\",\"name\":\"orders\",\"owner\":\"team-sales\"},\"spec\":{"
+	       "\"type\":\"topic\",\"topic\":\"orders\",\"subject\":\"orders-com.acme.User\"}}",
+	       201);
+	expect("GET", "/subjects", NULL, 200, "[]");
+	reg("orders-com.acme.User", USER_V1, NULL, "{\"id\":1}");
+	native("GET", "/domains/sales/products/orders/versions/1", NULL, 200);
+	expect("GET", "/subjects", NULL, 200, "[\"orders-com.acme.User\"]");
+	/* orders-value is not this product's: it lands in the landing domain */
+	reg("orders-value", USER_V2, NULL, "{\"id\":2}");
+	native("GET", "/domains/unclaimed/products/orders-value/versions/1", NULL, 200);
+	native("GET", "/domains/sales/products/orders/versions/2", NULL, 404);
+	expect("GET", "/subjects", NULL, 200, "[\"orders-com.acme.User\",\"orders-value\"]");
+}
+END_TEST
+
 static Suite *ccompat_suite(void)
 {
 	Suite *s = suite_create("ccompat_api");
@@ -642,6 +952,11 @@ static Suite *ccompat_suite(void)
 	tcase_add_test(tc, test_mode_delete_and_references);
 	tcase_add_test(tc, test_unclaimed_audit);
 	tcase_add_test(tc, test_shared_objects);
+	tcase_add_test(tc, test_references_avro);
+	tcase_add_test(tc, test_references_json_protobuf);
+	tcase_add_test(tc, test_normalize);
+	tcase_add_test(tc, test_import);
+	tcase_add_test(tc, test_record_name_subject);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tp, setup_prefix, teardown);
 	tcase_set_timeout(tp, 60);

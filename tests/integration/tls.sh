@@ -4,9 +4,12 @@
 # then: refused starts (missing, mismatched or non-PEM files exit 2 with a message), the CLI
 # with --cacert or DRIVEWAY_CACERT lists and registers over https, without the CA or with the
 # other one it exits 3 naming the certificate problem, curl with the CA gets 200, plain http to
-# the TLS port gets no answer. Prints PASS/FAIL per case; exits 1 when any case failed.
+# the TLS port gets no answer. libmicrohttpd's own messages about such connections (plain http,
+# an aborted handshake) go through drivewayd's logger: nothing with --quiet, one line in
+# drivewayd's format each without it. Prints PASS/FAIL per case; exits 1 when any case failed.
 #
-# Needs DRIVEWAY_BUILD and DRIVEWAY_ROOT (scripts/run-tests.sh sets both), openssl and curl.
+# Needs DRIVEWAY_BUILD and DRIVEWAY_ROOT (scripts/run-tests.sh sets both), openssl, curl and
+# python3.
 # The harness (run, dw, check, the server) is tests/integration/lib/common.sh.
 set -eu
 
@@ -139,5 +142,63 @@ run curl -sS -o /dev/null -w '%{http_code}' --cacert "$pki/ca.pem" \
 check "the server still answers https after the plain http attempt" \
 	test "$(cat "$tmp/out")" = 200
 check "drivewayd is still running" kill -0 "$server_pid"
+
+# --- libmicrohttpd's messages go through drivewayd's logger ----------------------------------
+# bad_connections: plain http, a handshake the client aborts (it cannot verify the certificate)
+# and one cut short after its first bytes, at the TLS port; then a good request, which the
+# server answers only after it took the earlier connections.
+bad_connections() {
+	curl -sS -o /dev/null --max-time 10 "http://127.0.0.1:$port/healthz" 2>/dev/null || :
+	timeout 10 openssl s_client -connect "127.0.0.1:$port" -verify_return_error \
+		</dev/null >/dev/null 2>&1 || :
+	"$py" - "$port" <<'PY' || :
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")  # a ClientHello's first bytes
+s.close()
+PY
+	curl -sS -o /dev/null --max-time 10 --cacert "$pki/ca.pem" \
+		"https://127.0.0.1:$port/healthz" || :
+	sleep 0.3
+}
+# stop_server: SIGTERM and wait, so that everything it logged is in its log file.
+stop_server() {
+	kill "$server_pid" 2>/dev/null || :
+	wait "$server_pid" 2>/dev/null || :
+	server_pid=
+}
+# after_start LOG: what drivewayd wrote after its start line, but for the stop line.
+after_start() {
+	awk 'seen && !/^drivewayd: SIGTERM received, stopping$/; /listening on/ { seen = 1 }' "$1"
+}
+
+# The server above runs with --quiet, and has seen plain http and aborted handshakes already.
+bad_connections
+stop_server
+: >"$tmp/out"
+after_start "$tmp/drivewayd.log" >"$tmp/err" # shown when a check fails
+check "--quiet: nothing on stderr after the start line (no libmicrohttpd message)" \
+	test ! -s "$tmp/err"
+
+# Without --quiet: the same connections, each logged as a "drivewayd: " line in its manner.
+rm -f "$tmp/loud.port"
+"$dwd_bin" --db "$tmp/loud.db" --listen 127.0.0.1:0 --port-file "$tmp/loud.port" \
+	--tls-cert "$pki/server.pem" --tls-key "$pki/server.key" 2>"$tmp/loud.log" &
+server_pid=$!
+i=0
+while [ ! -s "$tmp/loud.port" ] && [ "$i" -lt 300 ] && kill -0 "$server_pid" 2>/dev/null; do
+	i=$((i + 1))
+	sleep 0.1
+done
+port=$(cat "$tmp/loud.port" 2>/dev/null || :)
+check "drivewayd without --quiet starts" test -n "$port"
+[ -n "$port" ] && bad_connections
+stop_server
+after_start "$tmp/loud.log" | grep -v '^GET /healthz 200 ' >"$tmp/err" || :
+: >"$tmp/out"
+check "without --quiet: libmicrohttpd's messages are logged" test -s "$tmp/err"
+check "without --quiet: each as 'drivewayd: message', lowercase, no final period" \
+	awk '!/^drivewayd: [^A-Z].*[^.]$/ { bad = 1 } END { exit bad }' "$tmp/err"
+check "without --quiet: a failed handshake is named" grep -q 'handshake' "$tmp/err"
 
 lib_finish tls

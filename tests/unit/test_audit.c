@@ -395,6 +395,55 @@ START_TEST(deleted_products_are_absent)
 }
 END_TEST
 
+/* DW031 with the record-name strategies: a landing product that records its subject is
+ * claimed by a topic product declaring that subject (spec.subject), not by one of the same
+ * topic that answers to <topic>-value; a "-key" product answers to <topic>-key. */
+START_TEST(unclaimed_subject_by_declared_subject)
+{
+	json_t *l = load_fixture("unclaimed-subject", "near-miss.json");
+	json_t *landing = json_array_get(json_object_get(l, "products"), 0);
+	json_t *claimant = json_array_get(json_object_get(l, "products"), 1);
+	json_t *lspec = json_object_get(landing, "spec"),
+	       *cspec = json_object_get(claimant, "spec");
+	struct audit_report r;
+
+	/* record-name subject: the topic alone no longer claims it */
+	json_object_set_new(lspec, "subject", json_string("com.acme.Order"));
+	json_object_del(lspec, "topic");
+	run_ok(l, &r);
+	ck_assert_uint_eq(count_rule(&r.findings, "DW031"), 1);
+	ck_assert_ptr_nonnull(strstr(first_of(&r, "DW031")->message, "subject 'com.acme.Order'"));
+	audit_report_release(&r);
+	/* declared by another name: still unclaimed */
+	json_object_set_new(cspec, "subject", json_string("com.acme.Other"));
+	run_ok(l, &r);
+	ck_assert_uint_eq(count_rule(&r.findings, "DW031"), 1);
+	audit_report_release(&r);
+	/* declared: claimed */
+	json_object_set_new(cspec, "subject", json_string("com.acme.Order"));
+	run_ok(l, &r);
+	ck_assert_uint_eq(count_rule(&r.findings, "DW031"), 0);
+	audit_report_release(&r);
+	/* a topic-name subject recorded on the landing product: the -value product claims
+	 * orders-value, a product that declares another subject does not */
+	json_object_set_new(lspec, "subject", json_string("orders-value"));
+	json_object_set_new(lspec, "topic", json_string("orders"));
+	run_ok(l, &r);
+	ck_assert_uint_eq(count_rule(&r.findings, "DW031"), 1);
+	audit_report_release(&r);
+	json_object_del(cspec, "subject");
+	run_ok(l, &r);
+	ck_assert_uint_eq(count_rule(&r.findings, "DW031"), 0);
+	audit_report_release(&r);
+	/* orders-key is not claimed by the value product */
+	json_object_set_new(lspec, "subject", json_string("orders-key"));
+	run_ok(l, &r);
+	ck_assert_uint_eq(count_rule(&r.findings, "DW031"), 1);
+	audit_report_release(&r);
+	json_decref(l);
+}
+END_TEST
+
 START_TEST(composite_contract_without_version)
 {
 	json_t *l = load_fixture("composite-without-contract", "near-miss.json");
@@ -601,6 +650,7 @@ static Suite *audit_suite(void)
 	tcase_add_test(misc, wrong_types_do_not_crash);
 	tcase_add_test(misc, deleted_products_are_absent);
 	tcase_add_test(misc, composite_contract_without_version);
+	tcase_add_test(misc, unclaimed_subject_by_declared_subject);
 	tcase_add_test(misc, cycle_component_reported_once);
 	tcase_add_test(misc, chain_takes_worst_branch_and_backends);
 	tcase_add_test(misc, summary_counts);

@@ -316,11 +316,11 @@ END_TEST
 /* PostgreSQL array suffixes are accepted after a valid element type, and only then. */
 static int odcs_type_errors(const char *physical)
 {
-	json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:[{s:s, s:s, s:s}]}]}",
-				"apiVersion", "v3.0.2", "kind", "DataContract", "id", "x",
-				"version", "1.0.0", "status", "active", "schema", "name", "t",
-				"properties", "name", "c", "logicalType", "array", "physicalType",
-				physical);
+	json_t *doc =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:[{s:s, s:[{s:s, s:s, s:s}]}]}", "apiVersion",
+	              "v3.0.2", "kind", "DataContract", "id", "x", "version", "1.0.0", "status",
+	              "active", "schema", "name", "t", "properties", "name", "c", "logicalType",
+	              "array", "physicalType", physical);
 	struct dw_findings f;
 	int n;
 
@@ -346,6 +346,55 @@ START_TEST(odcs_array_suffixes)
 }
 END_TEST
 
+/* contract_normalize: Avro's {"type": primitive} short forms, defaults left as data; protobuf's
+ * canonical text; JSON Schema unchanged. */
+START_TEST(normalize_forms)
+{
+	json_t *in = json_loads("{\"type\":\"record\",\"name\":\"R\",\"fields\":["
+	                        "{\"name\":\"a\",\"type\":{\"type\":\"long\"}},"
+	                        "{\"name\":\"b\",\"type\":[\"null\",{\"type\":\"string\"}]},"
+	                        "{\"name\":\"c\",\"type\":{\"type\":\"array\",\"items\":"
+	                        "{\"type\":\"int\"}}},"
+	                        "{\"name\":\"d\",\"type\":{\"type\":\"long\",\"logicalType\":"
+	                        "\"timestamp-millis\"}},"
+	                        "{\"name\":\"e\",\"type\":{\"type\":\"map\",\"values\":\"int\"},"
+	                        "\"default\":{\"type\":\"int\"}}]}",
+	                        0, NULL);
+	json_t *out = contract_normalize(DW_FMT_AVRO, in), *want;
+	char *canon;
+
+	ck_assert_ptr_nonnull(out);
+	want = json_loads("{\"type\":\"record\",\"name\":\"R\",\"fields\":["
+	                  "{\"name\":\"a\",\"type\":\"long\"},"
+	                  "{\"name\":\"b\",\"type\":[\"null\",\"string\"]},"
+	                  "{\"name\":\"c\",\"type\":{\"type\":\"array\",\"items\":\"int\"}},"
+	                  "{\"name\":\"d\",\"type\":{\"type\":\"long\",\"logicalType\":"
+	                  "\"timestamp-millis\"}},"
+	                  "{\"name\":\"e\",\"type\":{\"type\":\"map\",\"values\":\"int\"},"
+	                  "\"default\":{\"type\":\"int\"}}]}",
+	                  0, NULL);
+	ck_assert_msg(json_equal(out, want), "%s", canon = json_dumps(out, JSON_COMPACT));
+	json_decref(in);
+	json_decref(out);
+	json_decref(want);
+	in = json_string("syntax = \"proto3\";  // c\nmessage M {   string a = 1; }\n");
+	out = contract_normalize(DW_FMT_PROTOBUF, in);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_str_eq(json_string_value(out),
+	                 "syntax = \"proto3\";\nmessage M {\n  string a = 1;\n}\n");
+	json_decref(in);
+	json_decref(out);
+	in = json_string("message {");
+	ck_assert_ptr_null(contract_normalize(DW_FMT_PROTOBUF, in));
+	json_decref(in);
+	in = json_loads("{\"type\":{\"type\":\"string\"}}", 0, NULL);
+	out = contract_normalize(DW_FMT_JSONSCHEMA, in);
+	ck_assert(json_equal(in, out));
+	json_decref(in);
+	json_decref(out);
+}
+END_TEST
+
 static Suite *contract_suite(void)
 {
 	Suite *s = suite_create("contract");
@@ -362,6 +411,7 @@ static Suite *contract_suite(void)
 	tcase_add_test(tc, deep_odcs_bounded);
 	tcase_add_test(tc, wrong_root_types);
 	tcase_add_test(tc, odcs_array_suffixes);
+	tcase_add_test(tc, normalize_forms);
 	suite_add_tcase(s, tc);
 	return s;
 }

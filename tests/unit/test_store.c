@@ -76,8 +76,8 @@ static void reopen(void)
 static json_t *domain_doc(const char *name, const char *title)
 {
 	json_t *d = json_pack("{s:s, s:s, s:{s:s}, s:{s:s, s:s}}", "apiVersion", "driveway/v1",
-			      "kind", "Domain", "metadata", "name", name, "spec", "title", title,
-			      "owner", "team-x");
+	                      "kind", "Domain", "metadata", "name", name, "spec", "title", title,
+	                      "owner", "team-x");
 	ck_assert_ptr_nonnull(d);
 	return d;
 }
@@ -90,7 +90,7 @@ struct pdoc {
 static json_t *product_doc(const char *domain, const char *name, const struct pdoc *p)
 {
 	json_t *meta = json_pack("{s:s, s:s, s:s}", "domain", domain, "name", name, "owner",
-				 p && p->owner ? p->owner : "team-x");
+	                         p && p->owner ? p->owner : "team-x");
 	json_t *doc;
 
 	ck_assert_ptr_nonnull(meta);
@@ -107,8 +107,8 @@ static json_t *product_doc(const char *domain, const char *name, const struct pd
 		json_object_set_new(meta, "tags", tags);
 	}
 	doc = json_pack("{s:s, s:s, s:o, s:{s:s, s:s}}", "apiVersion", "driveway/v1", "kind",
-			"DataProduct", "metadata", meta, "spec", "type",
-			p && p->kind ? p->kind : "api", "compatibility", "BACKWARD");
+	                "DataProduct", "metadata", meta, "spec", "type",
+	                p && p->kind ? p->kind : "api", "compatibility", "BACKWARD");
 	ck_assert_ptr_nonnull(doc);
 	return doc;
 }
@@ -121,7 +121,7 @@ static void put_domain(const char *name)
 	long long rev;
 
 	ck_assert_msg(store_domain_put(st, name, d, STORE_REV_ANY, &res, &rev, &err) == 0,
-		      "domain put: %s", err.message);
+	              "domain put: %s", err.message);
 	json_decref(d);
 }
 
@@ -133,15 +133,19 @@ static void put_product(const char *domain, const char *name, const struct pdoc 
 	long long rev;
 
 	ck_assert_msg(store_product_put(st, domain, name, d, STORE_REV_ANY, &res, &rev, &err) == 0,
-		      "product put %s/%s: %s", domain, name, err.message);
+	              "product put %s/%s: %s", domain, name, err.message);
 	json_decref(d);
 }
 
 static int add_version(const char *domain, const char *product, const char *contract,
-		       const char *fp, enum store_result *res)
+                       const char *fp, enum store_result *res)
 {
-	struct store_version_in in = {"openapi", "application/vnd.oai.openapi+json", contract, fp,
-				      "admin", NULL, NULL};
+	struct store_version_in in = {"openapi", "application/vnd.oai.openapi+json",
+	                              contract,  fp,
+	                              "admin",   NULL,
+	                              NULL,      NULL,
+	                              NULL,      0,
+	                              0};
 	struct dw_error err = {0};
 	int number = -1;
 	int rc = store_version_add(st, domain, product, &in, &number, res, &err);
@@ -181,13 +185,14 @@ static char *list_names(const struct store_product_filter *f)
 	json_t *it;
 
 	ck_assert_msg(store_product_list(st, f, &page, &items, &next, &err) == 0, "list: %s",
-		      err.message);
+	              err.message);
 	ck_assert_ptr_null(next);
-	json_array_foreach(items, i, it) {
+	json_array_foreach(items, i, it)
+	{
 		const json_t *m = json_object_get(it, "metadata");
 		len += (size_t)snprintf(out + len, 8192 - len, "%s%s/%s", i ? " " : "",
-					json_string_value(json_object_get(m, "domain")),
-					json_string_value(json_object_get(m, "name")));
+		                        json_string_value(json_object_get(m, "domain")),
+		                        json_string_value(json_object_get(m, "name")));
 	}
 	json_decref(items);
 	return out;
@@ -210,7 +215,7 @@ static unsigned long header_u32(const char *path, long off)
 static void header_set_u32(const char *path, long off, unsigned long v)
 {
 	unsigned char b[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16),
-			      (unsigned char)(v >> 8), (unsigned char)v};
+	                      (unsigned char)(v >> 8), (unsigned char)v};
 	FILE *f = fopen(path, "r+b");
 
 	ck_assert_ptr_nonnull(f);
@@ -235,15 +240,15 @@ START_TEST(test_migration_sets_user_version)
 	ck_assert_uint_eq(fread(magic, 1, 16, f), 16);
 	fclose(f);
 	ck_assert_int_eq(memcmp(magic, "SQLite format 3", 16), 0);
-	ck_assert_uint_eq(header_u32(db_path, 60), 6); /* user_version */
+	ck_assert_uint_eq(header_u32(db_path, 60), 7);             /* user_version */
 	ck_assert_uint_eq(header_u32(db_path, 16) >> 8 & 0xff, 2); /* write version 2: WAL */
 
 	/* a database from a newer program is refused, not downgraded */
 	header_set_u32(db_path, 60, 99);
 	ck_assert_int_eq(store_open(db_path, &other, &err), DW_INTERNAL);
 	ck_assert_ptr_null(other);
-	ck_assert_str_eq(err.message, "store schema version 99 is newer than this program's (6)");
-	header_set_u32(db_path, 60, 6);
+	ck_assert_str_eq(err.message, "store schema version 99 is newer than this program's (7)");
+	header_set_u32(db_path, 60, 7);
 	ck_assert_int_eq(store_open(db_path, &st, &err), 0);
 	ck_assert_int_eq(store_integrity_check(st, &err), 0);
 }
@@ -260,8 +265,8 @@ START_TEST(test_open_errors)
 	ck_assert_int_eq(store_open(path, &other, &err), DW_UNAVAILABLE);
 	ck_assert_ptr_null(other);
 	ck_assert_msg(strstr(err.message, "store unavailable: cannot open database '") ==
-			      err.message,
-		      "%s", err.message);
+	                  err.message,
+	              "%s", err.message);
 
 	snprintf(path, sizeof(path), "%s/garbage.db", dir);
 	f = fopen(path, "wb");
@@ -285,8 +290,8 @@ START_TEST(test_domain_put_results)
 	struct dw_error err = {0};
 	json_t *d = domain_doc("customer", "Customer"), *got;
 	json_t *reordered = json_pack("{s:{s:s, s:s}, s:{s:s}, s:s, s:s}", "spec", "owner",
-				      "team-x", "title", "Customer", "metadata", "name",
-				      "customer", "kind", "Domain", "apiVersion", "driveway/v1");
+	                              "team-x", "title", "Customer", "metadata", "name", "customer",
+	                              "kind", "Domain", "apiVersion", "driveway/v1");
 	enum store_result res = 0;
 	long long rev = 0, grev = 0;
 	char *a, *b;
@@ -299,7 +304,7 @@ START_TEST(test_domain_put_results)
 	ck_assert_int_eq(rev, 1);
 	/* the same document with its keys in another order is canonically equal */
 	ck_assert_int_eq(
-		store_domain_put(st, "customer", reordered, STORE_REV_ANY, &res, &rev, &err), 0);
+	    store_domain_put(st, "customer", reordered, STORE_REV_ANY, &res, &rev, &err), 0);
 	ck_assert_int_eq(res, STORE_UNCHANGED);
 	ck_assert_int_eq(rev, 1);
 
@@ -312,10 +317,10 @@ START_TEST(test_domain_put_results)
 	ck_assert_int_eq(grev, 2);
 	ck_assert_int_eq(status_int(got, "revision"), 2);
 	ck_assert_int_eq(status_int(got, "products"), 0);
-	ck_assert(is_rfc3339(json_string_value(
-		json_object_get(json_object_get(got, "status"), "createdAt"))));
-	ck_assert(is_rfc3339(json_string_value(
-		json_object_get(json_object_get(got, "status"), "updatedAt"))));
+	ck_assert(is_rfc3339(
+	    json_string_value(json_object_get(json_object_get(got, "status"), "createdAt"))));
+	ck_assert(is_rfc3339(
+	    json_string_value(json_object_get(json_object_get(got, "status"), "updatedAt"))));
 	/* the stored document comes back as written, key order kept */
 	json_object_del(got, "status");
 	a = json_dumps(got, JSON_COMPACT);
@@ -337,13 +342,13 @@ START_TEST(test_domain_expect_rev)
 	long long rev;
 
 	ck_assert_int_eq(store_domain_put(st, "sales", d, STORE_REV_EXISTS, &res, &rev, &err),
-			 DW_PRECONDITION);
+	                 DW_PRECONDITION);
 	ck_assert_str_eq(err.message, "domain 'sales' does not exist");
 	ck_assert_int_eq(store_domain_put(st, "sales", d, 1, &res, &rev, &err), DW_PRECONDITION);
 	ck_assert_int_eq(store_domain_put(st, "sales", d, STORE_REV_ABSENT, &res, &rev, &err), 0);
 	ck_assert_int_eq(res, STORE_CREATED);
 	ck_assert_int_eq(store_domain_put(st, "sales", d, STORE_REV_ABSENT, &res, &rev, &err),
-			 DW_PRECONDITION);
+	                 DW_PRECONDITION);
 	ck_assert_str_eq(err.message, "domain 'sales' already exists");
 
 	json_object_set_new(json_object_get(d, "spec"), "title", json_string("Sales 2"));
@@ -394,15 +399,14 @@ START_TEST(test_domain_delete)
 	/* deleted products keep their rows and versions, so the domain stays */
 	ck_assert_int_eq(store_domain_delete(st, "busy", STORE_REV_ANY, &err), DW_CONFLICT);
 	ck_assert_msg(strstr(err.message, "domain 'busy' still has 2 products (2 deleted") ==
-			      err.message,
-		      "%s", err.message);
+	                  err.message,
+	              "%s", err.message);
 	ck_assert_int_eq(store_domain_get(st, "busy", &got, NULL, &err), 0);
 	ck_assert_int_eq(status_int(got, "products"), 0);
 	json_decref(got);
 
 	ck_assert_int_eq(store_domain_delete(st, "empty", 5, &err), DW_PRECONDITION);
-	ck_assert_int_eq(store_domain_delete(st, "empty", STORE_REV_ABSENT, &err),
-			 DW_PRECONDITION);
+	ck_assert_int_eq(store_domain_delete(st, "empty", STORE_REV_ABSENT, &err), DW_PRECONDITION);
 	ck_assert_int_eq(store_domain_get(st, "empty", &got, &rev, &err), 0);
 	json_decref(got);
 	ck_assert_int_eq(store_domain_delete(st, "empty", rev, &err), 0);
@@ -434,10 +438,11 @@ START_TEST(test_domain_list_pages)
 		json_t *it;
 		page.cursor = cursor;
 		ck_assert_msg(store_domain_list(st, &page, &items, &next, &err) == 0, "%s",
-			      err.message);
-		json_array_foreach(items, i, it) {
+		              err.message);
+		json_array_foreach(items, i, it)
+		{
 			const char *n = json_string_value(
-				json_object_get(json_object_get(it, "metadata"), "name"));
+			    json_object_get(json_object_get(it, "metadata"), "name"));
 			seen[strlen(seen)] = n[0];
 			ck_assert_int_eq(status_int(it, "products"), !strcmp(n, "c"));
 		}
@@ -480,26 +485,24 @@ START_TEST(test_product_put_get)
 	enum store_result res;
 	long long rev;
 
-	ck_assert_int_eq(store_product_put(st, "customer", "events", d, STORE_REV_ANY, &res, &rev,
-					   &err),
-			 DW_NOT_FOUND);
+	ck_assert_int_eq(
+	    store_product_put(st, "customer", "events", d, STORE_REV_ANY, &res, &rev, &err),
+	    DW_NOT_FOUND);
 	ck_assert_str_eq(err.message, "domain 'customer' not found");
 	put_domain("customer");
-	ck_assert_int_eq(store_product_put(st, "customer", "events", d, STORE_REV_EXISTS, &res,
-					   &rev, &err),
-			 DW_PRECONDITION);
-	ck_assert_int_eq(store_product_put(st, "customer", "events", d, STORE_REV_ABSENT, &res,
-					   &rev, &err),
-			 0);
+	ck_assert_int_eq(
+	    store_product_put(st, "customer", "events", d, STORE_REV_EXISTS, &res, &rev, &err),
+	    DW_PRECONDITION);
+	ck_assert_int_eq(
+	    store_product_put(st, "customer", "events", d, STORE_REV_ABSENT, &res, &rev, &err), 0);
 	ck_assert_int_eq(res, STORE_CREATED);
 	ck_assert_int_eq(rev, 1);
 	ck_assert_int_eq(store_product_put(st, "customer", "events", d, 1, &res, &rev, &err), 0);
 	ck_assert_int_eq(res, STORE_UNCHANGED);
 	ck_assert_int_eq(store_product_put(st, "customer", "events", d, 2, &res, &rev, &err),
-			 DW_PRECONDITION);
+	                 DW_PRECONDITION);
 	ck_assert_str_eq(err.message, "product 'customer/events' is at revision 1, not 2");
-	json_object_set_new(json_object_get(d, "metadata"), "lifecycle",
-			    json_string("production"));
+	json_object_set_new(json_object_get(d, "metadata"), "lifecycle", json_string("production"));
 	ck_assert_int_eq(store_product_put(st, "customer", "events", d, 1, &res, &rev, &err), 0);
 	ck_assert_int_eq(res, STORE_UPDATED);
 	ck_assert_int_eq(rev, 2);
@@ -510,15 +513,15 @@ START_TEST(test_product_put_get)
 	ck_assert_int_eq(status_int(got, "versions"), 0);
 	ck_assert(json_is_null(json_object_get(json_object_get(got, "status"), "latestVersion")));
 	ck_assert(json_is_false(json_object_get(json_object_get(got, "status"), "deleted")));
-	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(got, "metadata"),
-							   "lifecycle")),
-			 "production");
+	ck_assert_str_eq(
+	    json_string_value(json_object_get(json_object_get(got, "metadata"), "lifecycle")),
+	    "production");
 	json_decref(got);
 	ck_assert_int_eq(store_product_get(st, "customer", "nope", 0, &got, &rev, &err),
-			 DW_NOT_FOUND);
+	                 DW_NOT_FOUND);
 	ck_assert_str_eq(err.message, "product 'customer/nope' not found");
 	ck_assert_int_eq(store_product_get(st, "other", "events", 0, &got, &rev, &err),
-			 DW_NOT_FOUND);
+	                 DW_NOT_FOUND);
 	json_decref(d);
 }
 END_TEST
@@ -538,17 +541,16 @@ START_TEST(test_product_soft_delete)
 	ck_assert_int_eq(add_version("customer", "profile", "{\"a\":1}", "sha256:1", &res), 1);
 	ck_assert_int_eq(add_version("customer", "profile", "{\"a\":2}", "sha256:2", &res), 2);
 
-	ck_assert_int_eq(store_product_delete(st, "customer", "profile", 9, &err),
-			 DW_PRECONDITION);
+	ck_assert_int_eq(store_product_delete(st, "customer", "profile", 9, &err), DW_PRECONDITION);
 	ck_assert_int_eq(store_product_delete(st, "customer", "profile", 1, &err), 0);
 	ck_assert_int_eq(store_product_delete(st, "customer", "profile", STORE_REV_ANY, &err),
-			 DW_NOT_FOUND);
+	                 DW_NOT_FOUND);
 	ck_assert_str_eq(err.message, "product 'customer/profile' not found");
 	ck_assert_int_eq(store_product_delete(st, "customer", "ghost", STORE_REV_ANY, &err),
-			 DW_NOT_FOUND);
+	                 DW_NOT_FOUND);
 
 	ck_assert_int_eq(store_product_get(st, "customer", "profile", 0, &got, NULL, &err),
-			 DW_NOT_FOUND);
+	                 DW_NOT_FOUND);
 	ck_assert_int_eq(store_product_get(st, "customer", "profile", 1, &got, &rev, &err), 0);
 	ck_assert(json_is_true(json_object_get(json_object_get(got, "status"), "deleted")));
 	ck_assert_int_eq(status_int(got, "versions"), 2);
@@ -562,21 +564,23 @@ START_TEST(test_product_soft_delete)
 	ck_assert_str_eq(names, "customer/other customer/profile");
 	free(names);
 
-	ck_assert_int_eq(store_version_get(st, "customer", "profile", 1, &got, &err),
-			 DW_NOT_FOUND);
+	ck_assert_int_eq(store_version_get(st, "customer", "profile", 1, &got, &err), DW_NOT_FOUND);
 	{
-		struct store_version_in in = {"openapi", "application/json", "{}", "sha256:3",
-					      "admin", NULL, NULL};
+		struct store_version_in in = {"openapi", "application/json",
+		                              "{}",      "sha256:3",
+		                              "admin",   NULL,
+		                              NULL,      NULL,
+		                              NULL,      0,
+		                              0};
 		int n;
 		ck_assert_int_eq(store_version_add(st, "customer", "profile", &in, &n, &res, &err),
-				 DW_NOT_FOUND);
+		                 DW_NOT_FOUND);
 	}
 
 	/* a put brings it back with its history; If-None-Match: * treats it as absent */
 	d = product_doc("customer", "profile", NULL);
-	ck_assert_int_eq(store_product_put(st, "customer", "profile", d, STORE_REV_ABSENT, &res,
-					   &rev, &err),
-			 0);
+	ck_assert_int_eq(
+	    store_product_put(st, "customer", "profile", d, STORE_REV_ABSENT, &res, &rev, &err), 0);
 	ck_assert_int_eq(res, STORE_UPDATED);
 	ck_assert_int_eq(rev, 3);
 	json_decref(d);
@@ -611,13 +615,14 @@ START_TEST(test_product_list_pages)
 		json_t *it;
 		page.cursor = cursor;
 		ck_assert_msg(store_product_list(st, NULL, &page, &items, &next, &err) == 0, "%s",
-			      err.message);
-		json_array_foreach(items, i, it) {
+		              err.message);
+		json_array_foreach(items, i, it)
+		{
 			const json_t *m = json_object_get(it, "metadata");
 			char key[160];
 			snprintf(key, sizeof(key), "%s/%s",
-				 json_string_value(json_object_get(m, "domain")),
-				 json_string_value(json_object_get(m, "name")));
+			         json_string_value(json_object_get(m, "domain")),
+			         json_string_value(json_object_get(m, "name")));
 			/* strictly increasing: every item exactly once, in order */
 			ck_assert_msg(strcmp(prev, key) < 0, "'%s' after '%s'", key, prev);
 			snprintf(prev, sizeof(prev), "%s", key);
@@ -647,8 +652,8 @@ START_TEST(test_product_list_pages)
 	ck_assert_int_eq(store_product_list(st, NULL, &page, &items, &next, &err), 0);
 	ck_assert_int_eq(json_array_size(items), 50);
 	ck_assert_str_eq(json_string_value(json_object_get(
-				 json_object_get(json_array_get(items, 0), "metadata"), "domain")),
-			 "alpha");
+	                     json_object_get(json_array_get(items, 0), "metadata"), "domain")),
+	                 "alpha");
 	json_decref(items);
 	free(next);
 	page.limit = -1;
@@ -658,14 +663,23 @@ END_TEST
 
 START_TEST(test_product_filters)
 {
-	struct pdoc prof = {.kind = "api", .owner = "team-customer", .lifecycle = "production",
-			    .title = "Customer Profile API", .description = "Golden 100% source",
-			    .tags = {"customer", "pii"}};
-	struct pdoc ev = {.kind = "topic", .owner = "team-customer", .title = "Profile changed",
-			  .description = "snake_case events", .tags = {"customer", "events"}};
-	struct pdoc inv = {.kind = "table", .owner = "team-billing", .lifecycle = "deprecated",
-			   .title = "Invoices", .description = "It's the ledger; DROP it not",
-			   .tags = {"finance"}};
+	struct pdoc prof = {.kind = "api",
+	                    .owner = "team-customer",
+	                    .lifecycle = "production",
+	                    .title = "Customer Profile API",
+	                    .description = "Golden 100% source",
+	                    .tags = {"customer", "pii"}};
+	struct pdoc ev = {.kind = "topic",
+	                  .owner = "team-customer",
+	                  .title = "Profile changed",
+	                  .description = "snake_case events",
+	                  .tags = {"customer", "events"}};
+	struct pdoc inv = {.kind = "table",
+	                   .owner = "team-billing",
+	                   .lifecycle = "deprecated",
+	                   .title = "Invoices",
+	                   .description = "It's the ledger; DROP it not",
+	                   .tags = {"finance"}};
 	struct store_product_filter f;
 	struct dw_error err = {0};
 	char *n;
@@ -676,11 +690,11 @@ START_TEST(test_product_filters)
 	put_product("customer", "profile-events", &ev);
 	put_product("billing", "invoices", &inv);
 
-#define EXPECT(expected)                                                                          \
-	do {                                                                                      \
-		n = list_names(&f);                                                               \
-		ck_assert_str_eq(n, expected);                                                    \
-		free(n);                                                                          \
+#define EXPECT(expected)                                                                           \
+	do {                                                                                       \
+		n = list_names(&f);                                                                \
+		ck_assert_str_eq(n, expected);                                                     \
+		free(n);                                                                           \
 	} while (0)
 
 	memset(&f, 0, sizeof(f));
@@ -759,21 +773,30 @@ static void put_consumer(const char *domain, const char *name, const char *const
 	enum store_result res;
 
 	for (size_t i = 0; consumes[i]; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:s}", "product", consumes[i],
-						     "pattern", "rest-api"));
+		json_array_append_new(
+		    arr, json_pack("{s:s, s:s}", "product", consumes[i], "pattern", "rest-api"));
 	json_object_set_new(json_object_get(d, "spec"), "consumes", arr);
 	ck_assert_msg(store_product_put(st, domain, name, d, STORE_REV_ANY, &res, NULL, &err) == 0,
-		      "product put: %s", err.message);
+	              "product put: %s", err.message);
 	json_decref(d);
 }
 
 /* Adds a version whose searchable field names are the NULL-terminated names. */
 static void add_version_fields(const char *domain, const char *product, const char *fp,
-			       const char *const *names)
+                               const char *const *names)
 {
 	json_t *fields = json_array();
-	struct store_version_in in = {"jsonschema", "application/schema+json", "{}", fp, "ci",
-				      NULL, fields};
+	struct store_version_in in = {"jsonschema",
+	                              "application/schema+json",
+	                              "{}",
+	                              fp,
+	                              "ci",
+	                              NULL,
+	                              fields,
+	                              NULL,
+	                              NULL,
+	                              0,
+	                              0};
 	struct dw_error err = {0};
 	enum store_result res;
 	int n;
@@ -781,7 +804,7 @@ static void add_version_fields(const char *domain, const char *product, const ch
 	for (size_t i = 0; names[i]; i++)
 		json_array_append_new(fields, json_string(names[i]));
 	ck_assert_msg(store_version_add(st, domain, product, &in, &n, &res, &err) == 0,
-		      "version add: %s", err.message);
+	              "version add: %s", err.message);
 	json_decref(fields);
 }
 
@@ -901,28 +924,28 @@ START_TEST(test_stats)
 	ck_assert_int_eq(json_integer_value(json_object_get(s, "products")), 2);
 	ck_assert_int_eq(json_integer_value(json_object_get(s, "versions")), 3);
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(s, "kinds"), "api")),
-			 1);
+	                 1);
 	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(s, "kinds"), "topic")),
-			 1);
+	                 1);
 	dom = json_object_get(s, "byDomain");
 	ck_assert_uint_eq(json_array_size(dom), 2);
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(dom, 0), "name")),
-			 "billing");
+	                 "billing");
 	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(dom, 0), "products")),
-			 0);
+	                 0);
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(dom, 1), "title")),
-			 "A domain");
+	                 "A domain");
 	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(dom, 1), "products")),
-			 2);
+	                 2);
 	/* newest first, deleted products left out */
 	recent = json_object_get(s, "recent");
 	ck_assert_uint_eq(json_array_size(recent), 2);
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(recent, 0), "product")),
-			 "customer/profile");
+	                 "customer/profile");
 	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(recent, 0), "version")),
-			 2);
+	                 2);
 	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(recent, 1), "product")),
-			 "customer/events");
+	                 "customer/events");
 	json_decref(s);
 
 	ck_assert_int_eq(store_stats(st, STORE_STATS_RECENT_MAX + 1, &s, &err), DW_MALFORMED);
@@ -937,10 +960,10 @@ START_TEST(test_migration_2_fills_tables)
 {
 	static const char *const consumes[] = {"customer/profile", NULL};
 	const char *contract = "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"x\","
-			       "\"version\":\"1\"},\"paths\":{},\"components\":{\"schemas\":"
-			       "{\"P\":{\"properties\":{\"loyaltyTier\":{}}}}}}";
+	                       "\"version\":\"1\"},\"paths\":{},\"components\":{\"schemas\":"
+	                       "{\"P\":{\"properties\":{\"loyaltyTier\":{}}}}}}";
 	struct store_product_filter f = {0};
-	char cmd[512];
+	char cmd[1024];
 	char *n;
 
 	put_domain("customer");
@@ -951,13 +974,14 @@ START_TEST(test_migration_2_fills_tables)
 	store_close(st);
 	st = NULL;
 	snprintf(cmd, sizeof(cmd),
-		 "sqlite3 '%s' 'DROP TABLE product_fields;"
-		 " DROP TABLE flows; DROP TABLE config; DROP TABLE schema_ids;"
-		 " DROP TABLE versions_hidden; DROP TABLE subjects; DROP TABLE version_floor;"
-		 " DROP INDEX versions_fingerprint; DROP INDEX products_topic;"
-		 " DROP INDEX versions_product_fingerprint; DROP TABLE changes;"
-		 " PRAGMA user_version = 1;'",
-		 db_path);
+	         "sqlite3 '%s' 'DROP TABLE product_fields;"
+	         " DROP TABLE flows; DROP TABLE config; DROP TABLE schema_ids;"
+	         " DROP TABLE versions_hidden; DROP TABLE subjects; DROP TABLE version_floor;"
+	         " DROP INDEX versions_fingerprint; DROP INDEX products_topic;"
+	         " DROP INDEX versions_product_fingerprint; DROP TABLE changes;"
+	         " DROP TABLE schema_texts; DROP INDEX products_subject;"
+	         " PRAGMA user_version = 1;'",
+	         db_path);
 	/* The sqlite3 program (scripts/install-deps.sh installs it) turns it into a v1 database. */
 	ck_assert_msg(system(cmd) == 0, "cannot run: %s", cmd);
 	ck_assert_uint_eq(header_u32(db_path, 60), 1);
@@ -974,13 +998,85 @@ START_TEST(test_migration_2_fills_tables)
 }
 END_TEST
 
+/* A database whose objects were written before the change history existed gets one history
+ * row for each of them (by whom when known, at its time, with its fingerprint), and no second
+ * one when the migration's rows are there. */
+START_TEST(test_migration_7_backfills_history)
+{
+	struct dw_error err = {0};
+	json_t *items = NULL, *it;
+	char cmd[512], *next = NULL;
+	struct store_page page = {.limit = 100};
+	size_t i, domains = 0, products = 0, versions = 0, deletes = 0;
+
+	put_domain("customer");
+	put_product("customer", "profile", NULL);
+	put_product("customer", "gone", NULL);
+	add_version("customer", "profile", "{\"openapi\":\"3.1.0\"}", "sha256:b1", NULL);
+	ck_assert_int_eq(store_product_delete(st, "customer", "gone", STORE_REV_ANY, &err), 0);
+	store_close(st);
+	st = NULL;
+	/* back to a version 6 database whose history lost every row: what a database written
+	 * before the history existed looks like to migration 7 */
+	snprintf(cmd, sizeof(cmd),
+	         "sqlite3 '%s' 'DROP TRIGGER changes_no_delete; DELETE FROM changes;"
+	         " DROP TABLE schema_texts; DROP INDEX products_subject;"
+	         " PRAGMA user_version = 6;'",
+	         db_path);
+	ck_assert_msg(system(cmd) == 0, "cannot run: %s", cmd);
+	reopen();
+	ck_assert_int_eq(store_change_list(st, 0, 0, &page, &items, &next, &err), 0);
+	json_array_foreach(items, i, it)
+	{
+		const char *action = json_string_value(json_object_get(it, "action"));
+		const char *res = json_string_value(json_object_get(it, "resource"));
+
+		ck_assert_str_eq(json_string_value(json_object_get(it, "scope")), "before-history");
+		ck_assert_ptr_nonnull(json_string_value(json_object_get(it, "at")));
+		if (strcmp(action, "domain.put") == 0) {
+			domains++;
+			ck_assert_str_eq(res, "/domains/customer");
+			ck_assert_ptr_nonnull(json_string_value(json_object_get(it, "after")));
+		} else if (strcmp(action, "product.put") == 0) {
+			products++;
+		} else if (strcmp(action, "product.delete") == 0) {
+			deletes++;
+			ck_assert_str_eq(res, "/domains/customer/products/gone");
+		} else if (strcmp(action, "version.add") == 0) {
+			versions++;
+			ck_assert_str_eq(res, "/domains/customer/products/profile/versions/1");
+			ck_assert_str_eq(json_string_value(json_object_get(it, "after")),
+			                 "sha256:b1");
+			ck_assert_str_ne(json_string_value(json_object_get(it, "who")), "unknown");
+		}
+	}
+	ck_assert_uint_eq(domains, 1);
+	ck_assert_uint_eq(products, 2);
+	ck_assert_uint_eq(deletes, 1);
+	ck_assert_uint_eq(versions, 1);
+	ck_assert_uint_eq(json_array_size(items), 5);
+	json_decref(items);
+	free(next);
+	/* reopening migrates nothing more */
+	reopen();
+	ck_assert_int_eq(store_change_list(st, 0, 0, &page, &items, &next, &err), 0);
+	ck_assert_uint_eq(json_array_size(items), 5);
+	json_decref(items);
+	free(next);
+}
+END_TEST
+
 /* Versions -------------------------------------------------------------------------------- */
 
 START_TEST(test_versions)
 {
 	const char *contract = "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"x\"},\"paths\":{}}";
-	struct store_version_in in = {"openapi", "application/vnd.oai.openapi+json", contract,
-				      "sha256:aaaa", "ci", NULL, NULL};
+	struct store_version_in in = {"openapi", "application/vnd.oai.openapi+json",
+	                              contract,  "sha256:aaaa",
+	                              "ci",      NULL,
+	                              NULL,      NULL,
+	                              NULL,      0,
+	                              0};
 	struct dw_error err = {0};
 	enum store_result res = 0;
 	char *text, *media;
@@ -989,7 +1085,7 @@ START_TEST(test_versions)
 
 	put_domain("customer");
 	ck_assert_int_eq(store_version_add(st, "customer", "api", &in, &n, &res, &err),
-			 DW_NOT_FOUND);
+	                 DW_NOT_FOUND);
 	ck_assert_str_eq(err.message, "product 'customer/api' not found");
 	put_product("customer", "api", NULL);
 	ck_assert_int_eq(store_version_get(st, "customer", "api", 0, &v, &err), DW_NOT_FOUND);
@@ -1024,7 +1120,7 @@ START_TEST(test_versions)
 	ck_assert_int_eq(json_integer_value(json_object_get(v, "version")), 1);
 	ck_assert_str_eq(json_string_value(json_object_get(v, "format")), "openapi");
 	ck_assert_str_eq(json_string_value(json_object_get(v, "mediaType")),
-			 "application/vnd.oai.openapi+json");
+	                 "application/vnd.oai.openapi+json");
 	ck_assert_str_eq(json_string_value(json_object_get(v, "createdBy")), "ci");
 	ck_assert(is_rfc3339(json_string_value(json_object_get(v, "createdAt"))));
 	ck_assert(json_is_null(json_object_get(v, "changes")));
@@ -1043,10 +1139,10 @@ START_TEST(test_versions)
 	free(text);
 	free(media);
 	ck_assert_int_eq(store_version_contract(st, "customer", "api", 9, &text, &media, &err),
-			 DW_NOT_FOUND);
+	                 DW_NOT_FOUND);
 	ck_assert_ptr_null(text);
 	ck_assert_int_eq(store_version_contract(st, "nope", "api", 1, &text, &media, &err),
-			 DW_NOT_FOUND);
+	                 DW_NOT_FOUND);
 
 	/* the product's status follows */
 	ck_assert_int_eq(store_product_get(st, "customer", "api", 0, &v, NULL, &err), 0);
@@ -1055,8 +1151,7 @@ START_TEST(test_versions)
 	json_decref(v);
 
 	in.format = NULL;
-	ck_assert_int_eq(store_version_add(st, "customer", "api", &in, &n, &res, &err),
-			 DW_INVALID);
+	ck_assert_int_eq(store_version_add(st, "customer", "api", &in, &n, &res, &err), DW_INVALID);
 	json_decref(changes);
 }
 END_TEST
@@ -1089,10 +1184,9 @@ START_TEST(test_version_numbering_and_list)
 		json_t *it;
 		page.cursor = cursor;
 		ck_assert_msg(store_version_list(st, "d", "a", &page, &items, &next, &err) == 0,
-			      "%s", err.message);
+		              "%s", err.message);
 		json_array_foreach(items, i, it)
-			ck_assert_int_eq(json_integer_value(json_object_get(it, "version")),
-					 expect++);
+		    ck_assert_int_eq(json_integer_value(json_object_get(it, "version")), expect++);
 		json_decref(items);
 		free(cursor);
 		cursor = next;
@@ -1103,16 +1197,16 @@ START_TEST(test_version_numbering_and_list)
 
 	page.cursor = "djow"; /* "v:0" */
 	ck_assert_int_eq(store_version_list(st, "d", "a", &page, &items, &next, &err),
-			 DW_MALFORMED);
+	                 DW_MALFORMED);
 	page.cursor = "djp4"; /* "v:x" */
 	ck_assert_int_eq(store_version_list(st, "d", "a", &page, &items, &next, &err),
-			 DW_MALFORMED);
+	                 DW_MALFORMED);
 	page.cursor = NULL;
 	ck_assert_int_eq(store_version_list(st, "d", "zz", &page, &items, &next, &err),
-			 DW_NOT_FOUND);
+	                 DW_NOT_FOUND);
 	page.limit = 600;
 	ck_assert_int_eq(store_version_list(st, "d", "a", &page, &items, &next, &err),
-			 DW_MALFORMED);
+	                 DW_MALFORMED);
 }
 END_TEST
 
@@ -1132,17 +1226,15 @@ START_TEST(test_tokens)
 	ck_assert_int_eq(store_token_count(st, &n, &err), 0);
 	ck_assert_int_eq(n, 0);
 	ck_assert_int_eq(store_token_add(st, "admin", "admin", HASH_A, 0, &id_admin, &err), 0);
-	ck_assert_int_eq(store_token_add(st, "ci", "customer", HASH_B, time(NULL) + 3600, &id_ci,
-					 &err),
-			 0);
+	ck_assert_int_eq(
+	    store_token_add(st, "ci", "customer", HASH_B, time(NULL) + 3600, &id_ci, &err), 0);
 	ck_assert_int_ne(id_admin, id_ci);
 	ck_assert_int_eq(store_token_add(st, "ci", "customer", HASH_C, 0, &id, &err), DW_CONFLICT);
 	ck_assert_str_eq(err.message, "token 'ci' already exists in scope 'customer'");
 	ck_assert_int_eq(store_token_add(st, "other", "customer", HASH_B, 0, &id, &err),
-			 DW_CONFLICT);
-	ck_assert_int_eq(store_token_add(st, "old", "billing", HASH_C, time(NULL) - 10, &id_old,
-					 &err),
-			 0);
+	                 DW_CONFLICT);
+	ck_assert_int_eq(
+	    store_token_add(st, "old", "billing", HASH_C, time(NULL) - 10, &id_old, &err), 0);
 
 	ck_assert_int_eq(store_token_lookup(st, HASH_B, &t, &err), 0);
 	ck_assert_int_eq(json_integer_value(json_object_get(t, "id")), id_ci);
@@ -1162,8 +1254,8 @@ START_TEST(test_tokens)
 	/* the use was recorded */
 	ck_assert_int_eq(store_token_list(st, "customer", &items, &err), 0);
 	ck_assert_int_eq(json_array_size(items), 1);
-	ck_assert(is_rfc3339(json_string_value(
-		json_object_get(json_array_get(items, 0), "lastUsedAt"))));
+	ck_assert(
+	    is_rfc3339(json_string_value(json_object_get(json_array_get(items, 0), "lastUsedAt"))));
 	ck_assert_ptr_null(json_object_get(json_array_get(items, 0), "token"));
 	json_decref(items);
 	ck_assert_int_eq(store_token_list(st, "billing", &items, &err), 0);
@@ -1173,7 +1265,7 @@ START_TEST(test_tokens)
 	ck_assert_int_eq(store_token_list(st, NULL, &items, &err), 0);
 	ck_assert_int_eq(json_array_size(items), 4);
 	ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(items, 0), "id")),
-			 id_admin);
+	                 id_admin);
 	json_decref(items);
 	ck_assert_int_eq(store_token_list(st, "nobody", &items, &err), 0);
 	ck_assert_int_eq(json_array_size(items), 0);
@@ -1184,12 +1276,12 @@ START_TEST(test_tokens)
 	ck_assert_int_eq(store_token_revoke(st, "customer", id_ci, &err), 0);
 	ck_assert_int_eq(store_token_revoke(st, "customer", id_ci, &err), DW_NOT_FOUND);
 	ck_assert_msg(strstr(err.message, "not found in scope 'customer'") != NULL, "%s",
-		      err.message);
+	              err.message);
 	ck_assert_int_eq(store_token_lookup(st, HASH_B, &t, &err), DW_NOT_FOUND);
 	ck_assert_int_eq(store_token_revoke(st, "billing", id_old, &err), 0); /* expired: fine */
 	ck_assert_int_eq(store_token_list(st, "customer", &items, &err), 0);
-	ck_assert(is_rfc3339(json_string_value(
-		json_object_get(json_array_get(items, 0), "revokedAt"))));
+	ck_assert(
+	    is_rfc3339(json_string_value(json_object_get(json_array_get(items, 0), "revokedAt"))));
 	json_decref(items);
 	/* a revoked token's name is free again */
 	ck_assert_int_eq(store_token_add(st, "ci", "customer", "e" HASH_A, 0, &id, &err), 0);
@@ -1227,12 +1319,12 @@ START_TEST(test_reopen_finds_everything)
 	ck_assert_int_eq(status_int(got, "latestVersion"), 1);
 	json_decref(got);
 	ck_assert_int_eq(store_product_get(st, "customer", "gone", 0, &got, &rev, &err),
-			 DW_NOT_FOUND);
+	                 DW_NOT_FOUND);
 	ck_assert_int_eq(store_product_get(st, "customer", "gone", 1, &got, &rev, &err), 0);
 	ck_assert_int_eq(rev, 2);
 	json_decref(got);
 	ck_assert_int_eq(store_version_contract(st, "customer", "profile", 1, &text, &media, &err),
-			 0);
+	                 0);
 	ck_assert_str_eq(text, "{\"x\":1}");
 	free(text);
 	free(media);
@@ -1254,8 +1346,12 @@ static void *writer(void *arg)
 	long failures = 0;
 
 	for (int i = 0; i < PER_THREAD; i++) {
-		struct store_version_in in = {"avro", "application/vnd.apache.avro+json", "\"int\"",
-					      "sha256:int", "ci", NULL, NULL};
+		struct store_version_in in = {"avro",    "application/vnd.apache.avro+json",
+		                              "\"int\"", "sha256:int",
+		                              "ci",      NULL,
+		                              NULL,      NULL,
+		                              NULL,      0,
+		                              0};
 		struct dw_error err = {0};
 		char name[32];
 		json_t *doc, *got;
@@ -1266,7 +1362,7 @@ static void *writer(void *arg)
 		snprintf(name, sizeof(name), "t%ld-p%02d", t, i);
 		doc = product_doc("shared", name, NULL);
 		if (store_product_put(st, "shared", name, doc, STORE_REV_ABSENT, &res, &rev,
-				      &err) ||
+		                      &err) ||
 		    res != STORE_CREATED)
 			failures++;
 		json_decref(doc);
@@ -1314,8 +1410,8 @@ END_TEST
 
 static void check_read_only(struct store *ro)
 {
-	struct store_version_in in = {"openapi", "application/json", "{}", "sha256:new", "ci",
-				      NULL, NULL};
+	struct store_version_in in = {
+	    "openapi", "application/json", "{}", "sha256:new", "ci", NULL, NULL, NULL, NULL, 0, 0};
 	struct dw_error err = {0};
 	json_t *got, *d = domain_doc("customer", "Changed"), *items, *p;
 	enum store_result res;
@@ -1333,19 +1429,18 @@ static void check_read_only(struct store *ro)
 	json_decref(got);
 	/* writes are unavailable, with a clear message */
 	ck_assert_int_eq(store_domain_put(ro, "customer", d, STORE_REV_ANY, &res, NULL, &err),
-			 DW_UNAVAILABLE);
-	ck_assert_msg(strstr(err.message, "store unavailable: ") == err.message, "%s",
-		      err.message);
+	                 DW_UNAVAILABLE);
+	ck_assert_msg(strstr(err.message, "store unavailable: ") == err.message, "%s", err.message);
 	p = product_doc("customer", "new", NULL);
-	ck_assert_int_eq(store_product_put(ro, "customer", "new", p, STORE_REV_ANY, &res, NULL,
-					   &err),
-			 DW_UNAVAILABLE);
+	ck_assert_int_eq(
+	    store_product_put(ro, "customer", "new", p, STORE_REV_ANY, &res, NULL, &err),
+	    DW_UNAVAILABLE);
 	json_decref(p);
 	ck_assert_int_eq(store_version_add(ro, "customer", "profile", &in, &n, &res, &err),
-			 DW_UNAVAILABLE);
+	                 DW_UNAVAILABLE);
 	ck_assert_int_eq(store_token_add(ro, "x", "admin", HASH_D, 0, &id, &err), DW_UNAVAILABLE);
 	ck_assert_int_eq(store_product_delete(ro, "customer", "profile", STORE_REV_ANY, &err),
-			 DW_UNAVAILABLE);
+	                 DW_UNAVAILABLE);
 	/* and nothing changed */
 	ck_assert_int_eq(store_domain_get(ro, "customer", &got, NULL, &err), 0);
 	ck_assert_int_eq(status_int(got, "revision"), 1);
@@ -1393,12 +1488,12 @@ START_TEST(test_documents_are_checked)
 	long long rev;
 
 	ck_assert_int_eq(store_domain_put(st, "x", arr, STORE_REV_ANY, &res, &rev, &err),
-			 DW_INVALID);
+	                 DW_INVALID);
 	ck_assert_int_eq(store_domain_put(st, "x", NULL, STORE_REV_ANY, &res, &rev, &err),
-			 DW_INVALID);
+	                 DW_INVALID);
 	put_domain("x");
 	ck_assert_int_eq(store_product_put(st, "x", "y", arr, STORE_REV_ANY, &res, &rev, &err),
-			 DW_INVALID);
+	                 DW_INVALID);
 	json_decref(arr);
 	ck_assert_int_eq(store_integrity_check(st, &err), 0);
 }
@@ -1575,14 +1670,22 @@ START_TEST(test_version_contracts)
 
 	/* a version checked against 3 cannot land as 5 */
 	{
-		struct store_version_in in = {"openapi", "application/json", "{\"v\":4}",
-		                              "sha256:c4", "ci", NULL, NULL};
-		ck_assert_int_eq(store_version_add_next(st, "customer", "api", &in, 5, &number,
-		                                        &res, &err),
-		                 DW_PRECONDITION);
-		ck_assert_int_eq(store_version_add_next(st, "customer", "api", &in, 4, &number,
-		                                        &res, &err),
-		                 0);
+		struct store_version_in in = {"openapi",
+		                              "application/json",
+		                              "{\"v\":4}",
+		                              "sha256:c4",
+		                              "ci",
+		                              NULL,
+		                              NULL,
+		                              NULL,
+		                              NULL,
+		                              0,
+		                              0};
+		ck_assert_int_eq(
+		    store_version_add_next(st, "customer", "api", &in, 5, &number, &res, &err),
+		    DW_PRECONDITION);
+		ck_assert_int_eq(
+		    store_version_add_next(st, "customer", "api", &in, 4, &number, &res, &err), 0);
 		ck_assert_int_eq(number, 4);
 		ck_assert_int_eq(res, STORE_CREATED);
 	}
@@ -1597,6 +1700,7 @@ static Suite *store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_migration_sets_user_version);
+	tcase_add_test(tc, test_migration_7_backfills_history);
 	tcase_add_test(tc, test_open_errors);
 	tcase_add_test(tc, test_domain_put_results);
 	tcase_add_test(tc, test_domain_expect_rev);
