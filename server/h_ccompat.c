@@ -39,6 +39,7 @@
 #define CC_MEDIA_V1 "application/vnd.schemaregistry.v1+json"
 #define CC_MEDIA "application/vnd.schemaregistry+json"
 #define MODE_KEY "ccompat.mode"
+#define NORMALIZE_KEY "ccompat.normalize"
 #define LANDING_DEFAULT "unclaimed"
 #define LANDING_TRIES 100
 #define VERSION_LATEST 0
@@ -630,6 +631,49 @@ int h_cc_mode_delete(struct request *req, struct response *res, struct dw_error 
 	return 0;
 }
 
+/* normalize: a registry setting, global or per subject --------------------------------------- */
+
+int ccompat_normalize_get(struct request *req, const char *subject, int *set, int *on,
+                          struct dw_error *err)
+{
+	char *key = subject ? xasprintf("%s:%s", NORMALIZE_KEY, subject) : xstrdup(NORMALIZE_KEY);
+	char *value = NULL;
+	int rc = store_config_get(req->srv->store, key, &value, err);
+
+	free(key);
+	*set = rc == 0;
+	*on = rc == 0 && value && strcmp(value, "true") == 0;
+	free(value);
+	return rc == DW_NOT_FOUND ? 0 : rc;
+}
+
+int ccompat_normalize_put(struct request *req, const char *subject, int on, struct dw_error *err)
+{
+	char *key = subject ? xasprintf("%s:%s", NORMALIZE_KEY, subject) : xstrdup(NORMALIZE_KEY);
+	int rc = on < 0 ? store_config_delete(req->srv->store, key, err)
+	                : store_config_put(req->srv->store, key, on ? "true" : "false", err);
+
+	free(key);
+	return rc;
+}
+
+/* Whether a registration or lookup normalizes: the query's normalize=, else the subject's
+ * setting, else the global one. */
+static int normalize_wanted(struct request *req, int *on, struct dw_error *err)
+{
+	const char *q = request_query(req, "normalize"), *s = request_param(req, "s");
+	int set, rc;
+
+	*on = 0;
+	if (q) {
+		*on = strcmp(q, "true") == 0;
+		return 0;
+	}
+	if (s && subject_ok(s) && ((rc = ccompat_normalize_get(req, s, &set, on, err)) || set))
+		return rc;
+	return ccompat_normalize_get(req, NULL, &set, on, err);
+}
+
 /* Subject-level compatibility: the product's spec.compatibility ----------------------------- */
 
 static const char invalid_level[] =
@@ -644,20 +688,28 @@ static const char *product_level(const json_t *doc)
 
 int h_cc_config_get(struct request *req, struct response *res, struct dw_error *err)
 {
-	const char *s = request_param(req, "s"), *dtg = request_query(req, "defaultToGlobal");
+	const char *s = request_param(req, "s");
 	struct cc_subject sub;
-	json_t *doc = NULL;
+	json_t *doc = NULL, *body;
 	enum dw_mode mode;
 	const char *own;
-	int answered, rc;
+	int rc, nset, norm;
 
-	if ((rc = subject_param(req, res, &sub, &answered, err)) || answered)
+	if (!subject_ok(s))
+		return cc_error(res, 404, CC_SUBJECT_NOT_FOUND, "Subject '%s' not found.", s);
+	if ((rc = ccompat_normalize_get(req, s, &nset, &norm, err)))
 		return rc;
-	rc = store_product_get(req->srv->store, sub.domain, sub.product, 0, &doc, NULL, err);
-	if (rc)
+	rc = subject_find(req, s, &sub, err);
+	/* a subject with only its normalize setting has no product yet */
+	if (rc == DW_NOT_FOUND && !nset)
+		return cc_error(res, 404, CC_SUBJECT_NOT_FOUND, "Subject '%s' not found.", s);
+	if (rc == 0)
+		rc =
+		    store_product_get(req->srv->store, sub.domain, sub.product, 0, &doc, NULL, err);
+	if (rc && rc != DW_NOT_FOUND)
 		return rc;
 	own = product_level(doc);
-	if (!own && (!dtg || strcmp(dtg, "true") != 0)) {
+	if (!own && !nset && !query_true(req, "defaultToGlobal")) {
 		json_decref(doc);
 		return cc_error(res, 404, CC_COMPAT_NOT_CONFIGURED,
 		                "Subject '%s' does not have subject-level compatibility configured",
@@ -665,9 +717,14 @@ int h_cc_config_get(struct request *req, struct response *res, struct dw_error *
 	}
 	rc = server_compat_mode(req, doc, &mode, NULL, err);
 	json_decref(doc);
+	if (!rc && !nset && query_true(req, "defaultToGlobal"))
+		rc = ccompat_normalize_get(req, NULL, &nset, &norm, err);
 	if (rc)
 		return rc;
-	respond(res, xjson(json_pack("{s:s}", "compatibilityLevel", compat_mode_name(mode))));
+	body = xjson(json_pack("{s:s}", "compatibilityLevel", compat_mode_name(mode)));
+	if (nset)
+		json_object_set_new(body, "normalize", json_boolean(norm));
+	respond(res, body);
 	return 0;
 }
 
@@ -685,60 +742,88 @@ static int subject_level_write(struct request *req, struct response *res,
 	return rc;
 }
 
+/* The subject's product for a configuration write, created in the landing domain when none
+ * claims it (Confluent configures subjects before their first schema); checks the token. */
+static int config_subject(struct request *req, const char *s, struct cc_subject *sub,
+                          struct dw_error *err)
+{
+	int rc = subject_find(req, s, sub, err);
+
+	if (rc == DW_NOT_FOUND) {
+		if ((rc = auth_may_write(req, landing_domain(req), err)))
+			return rc;
+		rc = subject_create(req, s, sub, err);
+	}
+	return rc ? rc : auth_may_write(req, sub->domain, err);
+}
+
+/* PUT /config/{s}: {"compatibility"?, "normalize"?}, at least one. */
 int h_cc_config_put(struct request *req, struct response *res, struct dw_error *err)
 {
 	const char *s = request_param(req, "s");
-	const char *level = json_string_value(json_object_get(req->json, "compatibility"));
+	const json_t *lv = json_object_get(req->json, "compatibility");
+	const json_t *nv = json_object_get(req->json, "normalize");
+	const char *level = json_string_value(lv);
 	struct cc_subject sub;
+	json_t *body;
 	char mode[16];
 	int answered, rc;
 
-	if (!level || compat_mode_parse(level) == DW_MODE_UNKNOWN)
+	if ((lv && !json_is_null(lv) && (!level || compat_mode_parse(level) == DW_MODE_UNKNOWN)) ||
+	    (!level && !json_is_boolean(nv)))
 		return cc_error(res, 422, CC_INVALID_COMPAT, "%s", invalid_level);
+	if (nv && !json_is_null(nv) && !json_is_boolean(nv))
+		return cc_error(res, 422, CC_INVALID_COMPAT,
+		                "Invalid config: normalize must be true or false");
 	if (!subject_ok(s))
 		return cc_error(res, 422, CC_INVALID_SCHEMA, "invalid subject name");
 	if ((rc = writable(req, res, s, &answered, mode, err)) || answered)
 		return rc;
-	/* Confluent configures subjects before their first schema: so does the landing */
-	rc = subject_find(req, s, &sub, err);
-	if (rc == DW_NOT_FOUND) {
-		if ((rc = auth_may_write(req, landing_domain(req), err)))
-			return rc;
-		rc = subject_create(req, s, &sub, err);
-	}
-	if (rc || (rc = auth_may_write(req, sub.domain, err)) ||
-	    (rc = subject_level_write(req, res, &sub, level, err)))
+	if ((rc = config_subject(req, s, &sub, err)) ||
+	    (level && (rc = subject_level_write(req, res, &sub, level, err))) ||
+	    (json_is_boolean(nv) && (rc = ccompat_normalize_put(req, s, json_is_true(nv), err))))
 		return rc;
-	respond(res, xjson(json_pack("{s:s}", "compatibility", level)));
+	body = xjson(json_object());
+	if (level)
+		json_object_set_new(body, "compatibility", xjson(json_string(level)));
+	if (json_is_boolean(nv))
+		json_object_set(body, "normalize", (json_t *)nv);
+	respond(res, body);
 	return 0;
 }
 
+/* Removes the subject's own level and normalize setting and answers them. */
 int h_cc_config_delete(struct request *req, struct response *res, struct dw_error *err)
 {
 	const char *s = request_param(req, "s");
 	struct cc_subject sub;
 	json_t *doc = NULL, *body;
 	const char *own;
-	int answered, rc;
+	int answered, rc, nset, norm;
 
 	if ((rc = subject_param(req, res, &sub, &answered, err)) || answered)
 		return rc;
-	if ((rc = auth_may_write(req, sub.domain, err)))
+	if ((rc = auth_may_write(req, sub.domain, err)) ||
+	    (rc = ccompat_normalize_get(req, s, &nset, &norm, err)))
 		return rc;
 	rc = store_product_get(req->srv->store, sub.domain, sub.product, 0, &doc, NULL, err);
 	if (rc)
 		return rc;
 	own = product_level(doc);
-	if (!own) {
+	if (!own && !nset) {
 		json_decref(doc);
 		return cc_error(res, 404, CC_COMPAT_NOT_CONFIGURED,
 		                "Subject '%s' does not have subject-level compatibility configured",
 		                s);
 	}
-	body = xjson(json_pack("{s:s}", "compatibilityLevel", own));
+	body = xjson(json_object());
+	if (own)
+		json_object_set_new(body, "compatibilityLevel", xjson(json_string(own)));
+	if (nset)
+		json_object_set_new(body, "normalize", json_boolean(norm));
 	json_decref(doc);
-	rc = subject_level_write(req, res, &sub, NULL, err);
-	if (rc) {
+	if ((own && (rc = subject_level_write(req, res, &sub, NULL, err))) ||
+	    (nset && (rc = ccompat_normalize_put(req, s, -1, err)))) {
 		json_decref(body);
 		return rc;
 	}
@@ -986,7 +1071,7 @@ static int candidate_read(struct request *req, struct response *res, struct cc_c
 	struct dw_findings f;
 	json_error_t jerr;
 	json_t *parsed;
-	int rc = 0;
+	int rc = 0, norm;
 
 	*answered = 1;
 	memset(c, 0, sizeof(*c));
@@ -1028,7 +1113,11 @@ static int candidate_read(struct request *req, struct response *res, struct cc_c
 		return cc_error(res, 422, CC_INVALID_SCHEMA,
 		                "Invalid schema: line %d, column %d: %s", jerr.line, jerr.column,
 		                jerr.text);
-	if (query_true(req, "normalize"))
+	if ((rc = normalize_wanted(req, &norm, err))) {
+		json_decref(parsed);
+		return rc;
+	}
+	if (norm)
 		parsed = normalized(c->fmt, parsed);
 	if (json_array_size(refs) > 0) {
 		rc = candidate_refs(req, res, c, parsed, refs, answered, err);

@@ -81,11 +81,12 @@ int server_compat_mode(struct request *req, const json_t *product, enum dw_mode 
 }
 
 /*
- * Checks a body {"compatibility": MODE} (nothing else) and sets *mode. DW_INVALID with
- * res->errors (422) otherwise.
+ * Checks a body {"compatibility": MODE} (nothing else; with_normalize: also "normalize": a
+ * boolean, and then either may be left out) and sets *mode (DW_MODE_UNKNOWN when left out).
+ * DW_INVALID with res->errors (422) otherwise.
  */
 static int mode_body(struct request *req, struct response *res, const char *what,
-                     enum dw_mode *mode, struct dw_error *err)
+                     int with_normalize, enum dw_mode *mode, struct dw_error *err)
 {
 	const json_t *body = req->json, *v;
 	const char *key, *name;
@@ -100,17 +101,22 @@ static int mode_body(struct request *req, struct response *res, const char *what
 	}
 	json_object_foreach((json_t *)body, key, v)
 	{
-		if (strcmp(key, "compatibility") != 0) {
+		if (strcmp(key, "compatibility") != 0 &&
+		    !(with_normalize && strcmp(key, "normalize") == 0)) {
 			char *ptr = dw_pointer_join("", key);
 			dw_findings_add(&f, ptr ? ptr : "", "unknown property '%s'", key);
 			free(ptr);
 		}
 	}
+	v = json_object_get(body, "normalize");
+	if (with_normalize && v && !json_is_boolean(v))
+		dw_findings_add(&f, "/normalize", "normalize must be true or false");
 	v = json_object_get(body, "compatibility");
 	name = json_string_value(v);
-	if (!v)
-		dw_findings_add(&f, "", "missing required property 'compatibility'");
-	else if (!name)
+	if (!v) {
+		if (!with_normalize || !json_object_get(body, "normalize"))
+			dw_findings_add(&f, "", "missing required property 'compatibility'");
+	} else if (!name)
 		dw_findings_add(&f, "/compatibility", "compatibility must be a string");
 	else if ((*mode = compat_mode_parse(name)) == DW_MODE_UNKNOWN)
 		dw_findings_add(&f, "/compatibility", "unknown compatibility mode '%s'", name);
@@ -125,11 +131,22 @@ out:
 
 /* /config --------------------------------------------------------------------------------- */
 
-/* "compatibilityLevel" is the same mode under the name Confluent's GET /config uses. */
-static void config_respond(struct response *res, enum dw_mode mode)
+/* "compatibilityLevel" is the same mode under the name Confluent's GET /config uses;
+ * "normalize" is there once set (the Confluent-compatible API's default for normalize=). */
+static int config_respond(struct request *req, struct response *res, enum dw_mode mode,
+                          struct dw_error *err)
 {
-	respond_json(res, xjson(json_pack("{s:s, s:s}", "compatibility", compat_mode_name(mode),
-	                                  "compatibilityLevel", compat_mode_name(mode))));
+	json_t *body = xjson(json_pack("{s:s, s:s}", "compatibility", compat_mode_name(mode),
+	                               "compatibilityLevel", compat_mode_name(mode)));
+	int set, on, rc = ccompat_normalize_get(req, NULL, &set, &on, err);
+
+	if (!rc && set)
+		json_object_set_new(body, "normalize", json_boolean(on));
+	if (!rc)
+		respond_json(res, body);
+	else
+		json_decref(body);
+	return rc;
 }
 
 int h_config_get(struct request *req, struct response *res, struct dw_error *err)
@@ -139,22 +156,26 @@ int h_config_get(struct request *req, struct response *res, struct dw_error *err
 
 	if (rc)
 		return rc;
-	config_respond(res, mode);
-	return 0;
+	return config_respond(req, res, mode, err);
 }
 
 int h_config_put(struct request *req, struct response *res, struct dw_error *err)
 {
+	const json_t *norm = json_object_get(req->json, "normalize");
 	enum dw_mode mode;
-	int rc = mode_body(req, res, "configuration", &mode, err);
+	int rc = mode_body(req, res, "configuration", 1, &mode, err);
 
 	if (rc)
 		return rc;
-	rc = store_config_put(req->srv->store, CONFIG_COMPAT, compat_mode_name(mode), err);
+	if (mode != DW_MODE_UNKNOWN)
+		rc = store_config_put(req->srv->store, CONFIG_COMPAT, compat_mode_name(mode), err);
+	if (!rc && norm)
+		rc = ccompat_normalize_put(req, NULL, json_is_true(norm), err);
+	if (!rc && mode == DW_MODE_UNKNOWN)
+		rc = registry_mode(req->srv->store, &mode, err);
 	if (rc)
 		return rc;
-	config_respond(res, mode);
-	return 0;
+	return config_respond(req, res, mode, err);
 }
 
 /* Back to the default (BACKWARD), answered; Confluent's clients get the mode it replaced. */
@@ -163,14 +184,15 @@ int h_config_delete(struct request *req, struct response *res, struct dw_error *
 	enum dw_mode before;
 	int rc = registry_mode(req->srv->store, &before, err);
 
-	if (rc || (rc = store_config_delete(req->srv->store, CONFIG_COMPAT, err)))
+	if (rc || (rc = store_config_delete(req->srv->store, CONFIG_COMPAT, err)) ||
+	    (rc = ccompat_normalize_put(req, NULL, -1, err)))
 		return rc;
-	if (ccompat_request(req))
-		respond_json(res, xjson(json_pack("{s:s}", "compatibilityLevel",
-		                                  compat_mode_name(before))));
-	else
-		config_respond(res, DEFAULT_MODE);
-	return 0;
+	if (ccompat_request(req)) {
+		respond_json(
+		    res, xjson(json_pack("{s:s}", "compatibilityLevel", compat_mode_name(before))));
+		return 0;
+	}
+	return config_respond(req, res, DEFAULT_MODE, err);
 }
 
 /* /domains/{d}/products/{p}/compatibility ------------------------------------------------- */
@@ -225,7 +247,7 @@ static int product_compat_write(struct request *req, struct response *res, const
 int h_product_compat_put(struct request *req, struct response *res, struct dw_error *err)
 {
 	enum dw_mode mode;
-	int rc = mode_body(req, res, "compatibility", &mode, err);
+	int rc = mode_body(req, res, "compatibility", 0, &mode, err);
 
 	return rc ? rc : product_compat_write(req, res, compat_mode_name(mode), err);
 }
@@ -321,8 +343,8 @@ static json_t *latest_only(const json_t *changes, int latest)
  * Under NONE, versions of another format are skipped; under any other mode they are a
  * conflict. */
 static int earlier_load(const struct store_contract *list, size_t n, enum dw_format fmt,
-                        enum dw_mode mode, int skip_hidden, json_t **docs, int *numbers,
-                        size_t *k, struct dw_error *err)
+                        enum dw_mode mode, int skip_hidden, json_t **docs, int *numbers, size_t *k,
+                        struct dw_error *err)
 {
 	size_t last = n;
 

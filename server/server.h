@@ -27,10 +27,10 @@
 
 struct server {
 	struct store *store;
-	int read_auth; /* reads need a token too */
-	int quiet;     /* no per-request log line */
-	json_t *audit_settings; /* --audit-config: {"config"?, "suppressions"?}, or NULL;
-	                           read-only (landscape.h copies it into each landscape) */
+	int read_auth;               /* reads need a token too */
+	int quiet;                   /* no per-request log line */
+	json_t *audit_settings;      /* --audit-config: {"config"?, "suppressions"?}, or NULL;
+	                                read-only (landscape.h copies it into each landscape) */
 	const char *ccompat_prefix;  /* where the Confluent-compatible API is mounted: "" (the
 	                                root) or "/seg..." without a trailing slash; borrowed */
 	const char *ccompat_landing; /* the domain of subjects no product claims; borrowed */
@@ -188,6 +188,12 @@ int ccompat_request(const struct request *req);
 /* The global mode of the Confluent-compatible API, which is the registry's mode (READWRITE
  * when never set) into out. */
 int ccompat_mode_global(struct request *req, char out[16], struct dw_error *err);
+/* The normalize setting of subject (NULL: the global one, which the registry's /config
+ * carries): *set 0 when it was never set (then *on is 0). */
+int ccompat_normalize_get(struct request *req, const char *subject, int *set, int *on,
+                          struct dw_error *err);
+/* Sets it (on 0 or 1) or removes it (on -1). */
+int ccompat_normalize_put(struct request *req, const char *subject, int on, struct dw_error *err);
 /* 1 for the request media types Confluent accepts besides JSON ones: application/octet-stream. */
 int ccompat_media_type_ok(const char *content_type);
 /* For a request to the Confluent-compatible API (a ROUTE_CCOMPAT route, a path under its

@@ -856,6 +856,30 @@ START_TEST(test_normalize)
 	expect("GET", "/subjects/p-value/versions/1/schema", NULL, 200,
 	       "syntax = \"proto3\";\nmessage M {\n  string a = 1;\n}\n");
 	free(b1);
+
+	/* the setting: per subject, then global; normalize= in the query wins */
+	b1 = schema_body(wrapped, NULL);
+	expect("PUT", "/config/n3-value", "{\"normalize\":\"yes\"}", 422, NULL);
+	expect("PUT", "/config/n3-value", "{\"normalize\":true}", 200, "{\"normalize\":true}");
+	expect("GET", "/config/n3-value", NULL, 200,
+	       "{\"compatibilityLevel\":\"BACKWARD\",\"normalize\":true}");
+	expect("POST", "/subjects/n3-value/versions", b1, 200, "{\"id\":1}");
+	expect("POST", "/subjects/n3-value/versions?normalize=false", b1, 200, "{\"id\":2}");
+	expect("DELETE", "/config/n3-value", NULL, 200, "{\"normalize\":true}");
+	expect("GET", "/config/n3-value", NULL, 404, NULL);
+	expect("PUT", "/config", "{\"normalize\":true}", 200, NULL);
+	expect("GET", "/config", NULL, 200,
+	       "{\"compatibility\":\"BACKWARD\",\"compatibilityLevel\":\"BACKWARD\","
+	       "\"normalize\":true}");
+	expect("POST", "/subjects/n4-value/versions", b1, 200, "{\"id\":1}");
+	/* the subject's own setting wins: the wrapped form is then not the normalized one */
+	expect("PUT", "/config/n4-value", "{\"normalize\":false}", 200, NULL);
+	expect("POST", "/subjects/n4-value", b1, 404, NULL);
+	expect("POST", "/subjects/n4-value?normalize=true", b1, 200, NULL);
+	expect("DELETE", "/config", NULL, 200, NULL);
+	expect("GET", "/config", NULL, 200,
+	       "{\"compatibility\":\"BACKWARD\",\"compatibilityLevel\":\"BACKWARD\"}");
+	free(b1);
 }
 END_TEST
 
