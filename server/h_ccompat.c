@@ -171,6 +171,29 @@ static int status_code(const struct request *req, int status)
 	}
 }
 
+static const char invalid_level[] =
+    "Invalid compatibility level. Valid values are none, backward, forward, full, "
+    "backward_transitive, forward_transitive, and full_transitive";
+
+/* The message of the shared PUT /config's 422 (a problem document's "errors"): Confluent's
+ * for an unknown level, else the first finding. Returns malloc'd text, or NULL. */
+static char *config_invalid(const json_t *doc)
+{
+	const json_t *errors = json_object_get(doc, "errors"), *e;
+	const char *first =
+	    json_string_value(json_object_get(json_array_get(errors, 0), "message"));
+	size_t i;
+
+	json_array_foreach(errors, i, e)
+	{
+		const char *ptr = json_string_value(json_object_get(e, "pointer"));
+
+		if (ptr && strcmp(ptr, "/compatibility") == 0)
+			return xstrdup(invalid_level);
+	}
+	return first ? xasprintf("Invalid config: %s", first) : NULL;
+}
+
 void ccompat_finish(struct request *req, struct response *res)
 {
 	if (!ccompat_request(req) || !res->content_type)
@@ -183,7 +206,15 @@ void ccompat_finish(struct request *req, struct response *res)
 		if (status >= 500)
 			cc_error(res, status, CC_STORE_ERROR, "Error in the backend datastore: %s",
 			         detail ? detail : "");
-		else
+		else if (status_code(req, status) == CC_INVALID_COMPAT) {
+			char *msg = config_invalid(doc);
+
+			cc_error(res, status, CC_INVALID_COMPAT, "%s",
+			         msg      ? msg
+			         : detail ? detail
+			                  : "");
+			free(msg);
+		} else
 			cc_error(res, status, status_code(req, status), "%s", detail ? detail : "");
 		json_decref(doc);
 	}
@@ -676,10 +707,6 @@ static int normalize_wanted(struct request *req, int *on, struct dw_error *err)
 
 /* Subject-level compatibility: the product's spec.compatibility ----------------------------- */
 
-static const char invalid_level[] =
-    "Invalid compatibility level. Valid values are none, backward, forward, full, "
-    "backward_transitive, forward_transitive, and full_transitive";
-
 /* The product's own spec.compatibility (borrowed from doc), or NULL. */
 static const char *product_level(const json_t *doc)
 {
@@ -1166,6 +1193,21 @@ static json_t *version_pick(json_t *items, int number, int deleted)
 	return found;
 }
 
+/* 1 when items lists a version that a lookup sees: one not soft-deleted, any with deleted.
+ * Confluent answers 40401 for a subject with none (all soft-deleted), not 40402 or 40403. */
+static int versions_visible(json_t *items, int deleted)
+{
+	json_t *it;
+	size_t i;
+
+	json_array_foreach(items, i, it)
+	{
+		if (deleted || !json_is_true(json_object_get(it, "hidden")))
+			return 1;
+	}
+	return 0;
+}
+
 /* Parses {v}: "latest" or "-1" (VERSION_LATEST), or 1..2^31-1; -1 when invalid. */
 static int version_param(const char *v)
 {
@@ -1312,7 +1354,7 @@ static int version_find(struct request *req, struct response *res, struct cc_sub
                         json_t **items, json_t **item, int *answered, struct dw_error *err)
 {
 	const char *v = request_param(req, "v");
-	int number = version_param(v), rc;
+	int number = version_param(v), deleted, rc;
 
 	*item = NULL;
 	*items = NULL;
@@ -1326,15 +1368,15 @@ static int version_find(struct request *req, struct response *res, struct cc_sub
 	if ((rc = subject_versions(req, res, sub, items, answered, err)) || *answered)
 		return rc;
 	/* a delete finds soft-deleted versions too, to tell 40406 */
-	*item =
-	    version_pick(*items, number, query_true(req, "deleted") || req->method == HTTP_DELETE);
+	deleted = query_true(req, "deleted") || req->method == HTTP_DELETE;
+	*item = version_pick(*items, number, deleted);
 	if (*item)
 		return 0;
 	*answered = 1;
-	if (number == VERSION_LATEST && json_array_size(*items) == 0)
-		return cc_error(res, 404, CC_SUBJECT_NOT_FOUND, "Subject '%s' not found.",
-		                request_param(req, "s"));
-	return cc_error(res, 404, CC_VERSION_NOT_FOUND, "Version %s not found.", v);
+	if (versions_visible(*items, deleted))
+		return cc_error(res, 404, CC_VERSION_NOT_FOUND, "Version %s not found.", v);
+	return cc_error(res, 404, CC_SUBJECT_NOT_FOUND, "Subject '%s' not found.",
+	                request_param(req, "s"));
 }
 
 int h_cc_version_get(struct request *req, struct response *res, struct dw_error *err)
@@ -1559,24 +1601,28 @@ int h_cc_subject_lookup(struct request *req, struct response *res, struct dw_err
 	struct cc_candidate c;
 	struct cc_subject sub;
 	json_t *items = NULL, *item, *doc;
-	int answered, number, rc;
+	int deleted = query_true(req, "deleted"), answered, found, number, rc;
 
 	if ((rc = subject_param(req, res, &sub, &answered, err)) || answered)
 		return rc;
 	if ((rc = candidate_read(req, res, &c, &answered, err)) || answered)
 		return rc;
-	rc = query_true(req, "deleted")
+	rc = deleted
 	         ? store_version_find(req->srv->store, sub.domain, sub.product, c.fp, &number, err)
 	         : store_version_find_shown(req->srv->store, sub.domain, sub.product, c.fp, &number,
 	                                    err);
-	if (!rc)
-		rc = store_subject_versions(req->srv->store, sub.domain, sub.product, &items, err);
-	if (rc == DW_NOT_FOUND ||
-	    (!rc && !(item = version_pick(items, number, query_true(req, "deleted"))))) {
+	if (rc && rc != DW_NOT_FOUND)
+		goto out;
+	found = !rc;
+	if ((rc = store_subject_versions(req->srv->store, sub.domain, sub.product, &items, err)))
+		goto out;
+	if (!versions_visible(items, deleted))
+		rc = cc_error(res, 404, CC_SUBJECT_NOT_FOUND, "Subject '%s' not found.", s);
+	else if (!found || !(item = version_pick(items, number, deleted)))
 		rc = cc_error(res, 404, CC_SCHEMA_NOT_FOUND, "Schema not found");
-	} else if (!rc && !(rc = version_doc(req, s, item, &doc, err))) {
+	else if (!(rc = version_doc(req, s, item, &doc, err)))
 		respond(res, doc);
-	}
+out:
 	json_decref(items);
 	candidate_release(&c);
 	return rc;

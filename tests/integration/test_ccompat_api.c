@@ -235,7 +235,13 @@ START_TEST(test_errors)
 	       "{\"error_code\":42203,\"message\":\"Invalid compatibility level. Valid values are "
 	       "none, backward, forward, full, backward_transitive, forward_transitive, and "
 	       "full_transitive\"}");
-	expect("PUT", "/config", "{\"compatibility\":\"SIDEWAYS\"}", 422, NULL);
+	expect("PUT", "/config", "{\"compatibility\":\"SIDEWAYS\"}", 422,
+	       "{\"error_code\":42203,\"message\":\"Invalid compatibility level. Valid values are "
+	       "none, backward, forward, full, backward_transitive, forward_transitive, and "
+	       "full_transitive\"}");
+	expect("PUT", "/config", "{\"normalize\":\"yes\"}", 422,
+	       "{\"error_code\":42203,\"message\":\"Invalid config: normalize must be true or "
+	       "false\"}");
 	expect("PUT", "/mode", "{\"mode\":\"WRITEONLY\"}", 422,
 	       "{\"error_code\":42204,\"message\":\"Invalid mode. Valid values are READWRITE, "
 	       "READONLY, IMPORT\"}");
@@ -370,6 +376,19 @@ START_TEST(test_deletes)
 	       "permanent=true to delete permanently\"}");
 	expect("GET", "/subjects", NULL, 200, "[]");
 	expect("GET", "/subjects?deleted=true", NULL, 200, "[\"orders-value\"]");
+	/* every version soft-deleted: the subject is not found, as Confluent answers */
+	{
+		char *v2 = schema_body(USER_V2, NULL);
+		const char *gone = "{\"error_code\":40401,\"message\":\"Subject 'orders-value' not "
+		                   "found.\"}";
+
+		expect("GET", "/subjects/orders-value/versions/latest", NULL, 404, gone);
+		expect("GET", "/subjects/orders-value/versions/2", NULL, 404, gone);
+		expect("GET", "/subjects/orders-value/versions/2?deleted=true", NULL, 200, NULL);
+		expect("POST", "/subjects/orders-value", v2, 404, gone);
+		expect("POST", "/subjects/orders-value?deleted=true", v2, 200, NULL);
+		free(v2);
+	}
 	/* the native API still serves soft-deleted versions */
 	native("GET", "/domains/unclaimed/products/orders-value/versions/1", NULL, 200);
 	expect("DELETE", "/subjects/orders-value?permanent=true", NULL, 200, "[1,2]");
