@@ -36,6 +36,8 @@ enum rule_id {
 	R_PROPERTY_DECLARED,
 	R_REQUIRED_ADDED,
 	R_REQUIRED_REMOVED,
+	R_REQUIRED_WITH_DEFAULT_ADDED,
+	R_REQUIRED_WITH_DEFAULT_REMOVED,
 	R_ADDITIONAL_PROPERTIES_NARROWED,
 	R_ADDITIONAL_PROPERTIES_WIDENED,
 	R_ADDITIONAL_ITEMS_NARROWED,
@@ -83,6 +85,8 @@ enum rule_id {
 	R_ALL_OF_BRANCH_REMOVED,
 	R_COMBINATOR_ADDED,
 	R_COMBINATOR_REMOVED,
+	R_COMBINATOR_WIDENED,
+	R_COMBINATOR_NARROWED,
 	R_NOT_NARROWED,
 	R_NOT_WIDENED,
 	R_DEPENDENT_REQUIRED_ADDED,
@@ -150,6 +154,18 @@ const struct dw_rule compat_jsonschema_rules[] = {
 	 "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}},"
 	 "\"required\":[\"id\"]}",
 	 "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}}}"},
+	{"jsonschema.required-with-default-added", DW_FMT_JSONSCHEMA, 0, DW_CHANGE_WARNING,
+	 "a property with a default became required: Confluent accepts it (readers fill in the "
+	 "default), though a validator rejects old documents that lack it",
+	 "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"default\":\"\"}}}",
+	 "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"default\":\"\"}},"
+	 "\"required\":[\"id\"]}"},
+	{"jsonschema.required-with-default-removed", DW_FMT_JSONSCHEMA, 0, DW_CHANGE_WARNING,
+	 "a property with a default is no longer required: the mirror of "
+	 "required-with-default-added, which Confluent accepts",
+	 "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"default\":\"\"}},"
+	 "\"required\":[\"id\"]}",
+	 "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\"default\":\"\"}}}"},
 	{"jsonschema.additional-properties-narrowed", DW_FMT_JSONSCHEMA, BW, DW_CHANGE_WARNING,
 	 "additionalProperties became false: old documents with undeclared properties are rejected",
 	 "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}}}",
@@ -346,6 +362,16 @@ const struct dw_rule compat_jsonschema_rules[] = {
 	 "anyOf or oneOf was dropped: old readers still require one of its branches",
 	 "{\"type\":\"object\",\"anyOf\":[{\"required\":[\"a\"]},{\"required\":[\"b\"]}]}",
 	 "{\"type\":\"object\"}"},
+	{"jsonschema.combinator-widened", DW_FMT_JSONSCHEMA, FW, DW_CHANGE_WARNING,
+	 "oneOf or allOf became anyOf over the same branches: old readers reject values matching "
+	 "several branches (oneOf) or only some of them (allOf)",
+	 "{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}",
+	 "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}"},
+	{"jsonschema.combinator-narrowed", DW_FMT_JSONSCHEMA, BW, DW_CHANGE_WARNING,
+	 "anyOf became oneOf or allOf over the same branches: old values matching several branches "
+	 "(oneOf) or only some of them (allOf) are rejected",
+	 "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}",
+	 "{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}"},
 	{"jsonschema.not-narrowed", DW_FMT_JSONSCHEMA, BW, DW_CHANGE_WARNING,
 	 "not was added or its schema widened: more values are excluded",
 	 "{\"type\":\"string\"}",
@@ -1415,8 +1441,28 @@ static void compare_property_map(struct walk *w, const json_t *o, const char *op
 	free(npk);
 }
 
+/* Whether properties[name] of s (followed through a local $ref) declares a default. */
+static int has_default(struct walk *w, const json_t *root, const json_t *s, const char *name)
+{
+	const json_t *ps = json_object_get(json_object_get(s, "properties"), name);
+	json_t *ref = json_object_get(ps, "$ref");
+	char *ptr = NULL;
+
+	if (json_object_get(ps, "default"))
+		return 1;
+	if (json_is_string(ref))
+		ps = resolve(w, root, json_string_value(ref), &ptr);
+	free(ptr);
+	return json_object_get(ps, "default") != NULL;
+}
+
+/*
+ * required: set semantics, except that a property with a default is taken as present, as
+ * Confluent's check does (REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED is among its compatible changes;
+ * FORWARD runs the same check with the schemas swapped, hence the removed mirror).
+ */
 static void compare_required(struct walk *w, const json_t *o, const char *op, const json_t *n,
-			     const char *np, const char *subj)
+                             const char *np, const char *subj)
 {
 	json_t *a = json_object_get(o, "required"), *b = json_object_get(n, "required");
 	char *po = kw_ptr(w, o, op, "required"), *pn = kw_ptr(w, n, np, "required");
@@ -1427,7 +1473,11 @@ static void compare_required(struct walk *w, const json_t *o, const char *op, co
 
 		if (!json_is_string(v) || in_array(b, v))
 			continue;
-		if ((cs = subj_child(w, subj, json_string_value(v))))
+		cs = subj_child(w, subj, json_string_value(v));
+		if (cs && has_default(w, w->old_root, o, json_string_value(v)))
+			emit(w, R_REQUIRED_WITH_DEFAULT_REMOVED, po, pn, cs,
+			     "property {} is no longer required (it has a default)");
+		else if (cs)
 			emit(w, R_REQUIRED_REMOVED, po, pn, cs,
 			     "property {} is no longer required");
 		free(cs);
@@ -1438,7 +1488,11 @@ static void compare_required(struct walk *w, const json_t *o, const char *op, co
 
 		if (!json_is_string(v) || in_array(a, v))
 			continue;
-		if ((cs = subj_child(w, subj, json_string_value(v))))
+		cs = subj_child(w, subj, json_string_value(v));
+		if (cs && has_default(w, w->new_root, n, json_string_value(v)))
+			emit(w, R_REQUIRED_WITH_DEFAULT_ADDED, po, pn, cs,
+			     "property {} became required (it has a default)");
+		else if (cs)
 			emit(w, R_REQUIRED_ADDED, po, pn, cs, "property {} became required");
 		free(cs);
 	}
@@ -1668,17 +1722,69 @@ static void compare_array(struct walk *w, const json_t *o, const char *op, const
 /* ---- combinators ---- */
 
 /*
- * Branches of allOf/anyOf/oneOf. Identical branches pair up wherever they sit; the rest are
- * compared positionally when as many remain on both sides, else reported as removed / added.
+ * Compares o with n into a list of their own (initialised here, released by the caller or by
+ * adopt) and returns the directions its changes break: a trial pairing of two branches.
  */
-static void compare_branches(struct walk *w, const json_t *o, const char *op, const json_t *n,
-			     const char *np, const char *subj, const char *key,
-			     enum rule_id added, enum rule_id removed)
+static unsigned trial(struct walk *w, const json_t *o, const char *op, const json_t *n,
+                      const char *np, const char *subj, struct dw_changes *into)
 {
-	json_t *a = json_object_get(o, key), *b = json_object_get(n, key);
+	struct dw_changes *saved = w->out;
+	unsigned mask = 0;
+
+	dw_changes_init(into);
+	w->out = into;
+	compare(w, o, op, n, np, subj, SLOT_SCHEMA);
+	w->out = saved;
+	if (into->oom)
+		w->oom = 1;
+	for (size_t i = 0; i < into->count; i++)
+		mask |= into->items[i].rule->breaks;
+	return mask;
+}
+
+/* Moves the changes of a trial that was kept into the output, and releases the trial. */
+static void adopt(struct walk *w, struct dw_changes *from)
+{
+	for (size_t i = 0; i < from->count && !w->oom; i++) {
+		const struct dw_change *c = &from->items[i];
+
+		if (!dw_changes_add(w->out, c->rule, c->old_pointer, c->new_pointer, c->subject,
+		                    "%s", c->message))
+			w->oom = 1;
+	}
+	dw_changes_release(from);
+}
+
+static int is_sum(const char *key)
+{
+	return strcmp(key, "allOf") != 0;
+}
+
+static enum rule_id branch_rule(const char *key, int added)
+{
+	if (strcmp(key, "anyOf") == 0)
+		return added ? R_ANY_OF_BRANCH_ADDED : R_ANY_OF_BRANCH_REMOVED;
+	if (strcmp(key, "oneOf") == 0)
+		return added ? R_ONE_OF_BRANCH_ADDED : R_ONE_OF_BRANCH_REMOVED;
+	return added ? R_ALL_OF_BRANCH_ADDED : R_ALL_OF_BRANCH_REMOVED;
+}
+
+/*
+ * Branches of old okey and new nkey (the same keyword, or a combinator that changed). Identical
+ * branches pair up wherever they sit; the rest are compared positionally when as many remain on
+ * both sides. Otherwise a remaining old branch pairs with a remaining new one whose comparison
+ * breaks no more than the branches added or removed already do (Confluent pairs the branches
+ * that stay compatible, CombinedSchemaDiff's maximum matching); what is left is reported as
+ * removed / added under nkey's rules.
+ */
+static void compare_branches(struct walk *w, const json_t *o, const char *op, const char *okey,
+                             const json_t *n, const char *np, const char *nkey, const char *subj)
+{
+	json_t *a = json_object_get(o, okey), *b = json_object_get(n, nkey);
 	size_t la = json_array_size(a), lb = json_array_size(b), ra = 0, rb = 0, j = 0;
-	char *opk = jp(w, op, key), *npk = jp(w, np, key);
+	char *opk = jp(w, op, okey), *npk = jp(w, np, nkey);
 	unsigned char *ma = calloc(la + 1, 1), *mb = calloc(lb + 1, 1);
+	unsigned forbid;
 
 	if (!ma || !mb) {
 		w->oom = 1;
@@ -1705,12 +1811,37 @@ static void compare_branches(struct walk *w, const json_t *o, const char *op, co
 			px = jpi(w, opk, i);
 			py = jpi(w, npk, j);
 			compare(w, json_array_get(a, i), px, json_array_get(b, j), py, subj,
-				SLOT_SCHEMA);
+			        SLOT_SCHEMA);
 			free(px);
 			free(py);
 			j++;
 		}
 		goto out;
+	}
+	/* branches added to a sum (or removed from allOf) already break FORWARD: a pairing may
+	 * only widen; the other way round it may only narrow */
+	forbid = (rb > ra) == is_sum(nkey) ? DW_BREAKS_BACKWARD : DW_BREAKS_FORWARD;
+	for (size_t i = 0; i < la && !w->oom; i++) {
+		for (size_t k = 0; !ma[i] && k < lb && !w->oom; k++) {
+			struct dw_changes t;
+			char *px, *py;
+			unsigned mask;
+
+			if (mb[k])
+				continue;
+			px = jpi(w, opk, i);
+			py = jpi(w, npk, k);
+			mask =
+			    trial(w, json_array_get(a, i), px, json_array_get(b, k), py, subj, &t);
+			free(px);
+			free(py);
+			if (mask & forbid) {
+				dw_changes_release(&t);
+				continue;
+			}
+			adopt(w, &t);
+			ma[i] = mb[k] = 1;
+		}
 	}
 	for (size_t i = 0; i < la; i++) {
 		char *px;
@@ -1718,7 +1849,8 @@ static void compare_branches(struct walk *w, const json_t *o, const char *op, co
 		if (ma[i])
 			continue;
 		px = jpi(w, opk, i);
-		emit(w, removed, px, npk, subj, "%s branch %zu of {} removed", key, i);
+		emit(w, branch_rule(nkey, 0), px, npk, subj, "%s branch %zu of {} removed", okey,
+		     i);
 		free(px);
 	}
 	for (size_t k = 0; k < lb; k++) {
@@ -1727,7 +1859,7 @@ static void compare_branches(struct walk *w, const json_t *o, const char *op, co
 		if (mb[k])
 			continue;
 		py = jpi(w, npk, k);
-		emit(w, added, opk, py, subj, "%s branch %zu of {} added", key, k);
+		emit(w, branch_rule(nkey, 1), opk, py, subj, "%s branch %zu of {} added", nkey, k);
 		free(py);
 	}
 out:
@@ -1737,39 +1869,162 @@ out:
 	free(npk);
 }
 
-static void compare_combinators(struct walk *w, const json_t *o, const char *op,
-				const json_t *n, const char *np, const char *subj)
-{
-	static const struct {
-		const char *key;
-		enum rule_id added, removed;
-	} sums[] = {
-		{"anyOf", R_ANY_OF_BRANCH_ADDED, R_ANY_OF_BRANCH_REMOVED},
-		{"oneOf", R_ONE_OF_BRANCH_ADDED, R_ONE_OF_BRANCH_REMOVED},
-	};
+static const char *const combinators[] = {"allOf", "anyOf", "oneOf"};
 
-	/* allOf absent is the empty conjunction: every branch of a new allOf narrows. */
-	compare_branches(w, o, op, n, np, subj, "allOf", R_ALL_OF_BRANCH_ADDED,
-			 R_ALL_OF_BRANCH_REMOVED);
-	for (size_t i = 0; i < NELEM(sums); i++) {
-		json_t *a = json_object_get(o, sums[i].key), *b = json_object_get(n, sums[i].key);
+static int has_combinator(const json_t *s)
+{
+	for (size_t i = 0; i < NELEM(combinators); i++)
+		if (json_is_array(json_object_get(s, combinators[i])))
+			return 1;
+	return 0;
+}
+
+/* The combinator keyword s consists of, annotations aside; NULL when it holds anything else. */
+static const char *sole_combinator(const json_t *s)
+{
+	const char *found = NULL, *k;
+	json_t *v;
+
+	if (!json_is_object(s))
+		return NULL;
+	json_object_foreach((json_t *)s, k, v)
+	{
+		if (is_passive(k))
+			continue;
+		if (found || !in_list(k, combinators, NELEM(combinators)) || !json_is_array(v) ||
+		    json_array_size(v) == 0)
+			return NULL;
+		found = k;
+	}
+	return found;
+}
+
+/*
+ * A schema that became a combinator of branches, or the reverse (Confluent's special cases of
+ * SchemaDiff): a one-branch allOf/anyOf/oneOf is its branch; a new anyOf/oneOf with a branch
+ * accepting every value the old schema accepted only adds its other branches (SUM_TYPE_EXTENDED),
+ * and an old anyOf/oneOf with a branch accepting every value the new schema accepts only loses
+ * its other branches. Returns 1 when the pair was compared so, 0 to compare keyword by keyword.
+ */
+static int compare_sum_change(struct walk *w, const json_t *o, const char *op, const json_t *n,
+                              const char *np, const char *subj)
+{
+	const char *ko = sole_combinator(o), *kn = sole_combinator(n), *key;
+	const json_t *br;
+	char *kp;
+	int added, done = 0;
+	size_t cnt;
+
+	if (ko && kn && json_array_size(json_object_get(o, ko)) == 1 &&
+	    json_array_size(json_object_get(n, kn)) == 1) {
+		char *pa = jp(w, op, ko), *pb = jp(w, np, kn), *pa0 = jpi(w, pa, 0),
+		     *pb0 = jpi(w, pb, 0);
+
+		if (!w->oom)
+			compare(w, json_array_get(json_object_get(o, ko), 0), pa0,
+			        json_array_get(json_object_get(n, kn), 0), pb0, subj, SLOT_SCHEMA);
+		free(pa);
+		free(pb);
+		free(pa0);
+		free(pb0);
+		return 1;
+	}
+	if (ko && !has_combinator(n))
+		added = 0, key = ko;
+	else if (kn && !has_combinator(o))
+		added = 1, key = kn;
+	else
+		return 0;
+	br = json_object_get(added ? n : o, key);
+	cnt = json_array_size(br);
+	if (cnt > 1 && !is_sum(key))
+		return 0;
+	if (!(kp = jp(w, added ? np : op, key)))
+		return 0;
+	for (size_t i = 0; i < cnt && !done && !w->oom; i++) {
+		struct dw_changes t;
+		char *bp = jpi(w, kp, i);
+		unsigned mask;
+
+		mask = added ? trial(w, o, op, json_array_get(br, i), bp, subj, &t)
+		             : trial(w, json_array_get(br, i), bp, n, np, subj, &t);
+		free(bp);
+		if (cnt > 1 && (mask & (added ? DW_BREAKS_BACKWARD : DW_BREAKS_FORWARD))) {
+			dw_changes_release(&t);
+			continue;
+		}
+		adopt(w, &t);
+		done = 1;
+		for (size_t k = 0; k < cnt; k++) {
+			if (k == i || !(bp = jpi(w, kp, k)))
+				continue;
+			if (added)
+				emit(w, branch_rule(key, 1), op, bp, subj,
+				     "%s branch %zu of {} added", key, k);
+			else
+				emit(w, branch_rule(key, 0), bp, np, subj,
+				     "%s branch %zu of {} removed", key, k);
+			free(bp);
+		}
+	}
+	free(kp);
+	return done;
+}
+
+static void compare_combinators(struct walk *w, const json_t *o, const char *op, const json_t *n,
+                                const char *np, const char *subj)
+{
+	/* one combinator replaced by another over the branches (CombinedSchemaDiff's criteria:
+	 * anyOf accepts what oneOf or allOf accepted) */
+	static const struct {
+		const char *from, *to;
+		enum rule_id id;
+	} swaps[] = {
+	    {"oneOf", "anyOf", R_COMBINATOR_WIDENED},
+	    {"allOf", "anyOf", R_COMBINATOR_WIDENED},
+	    {"anyOf", "oneOf", R_COMBINATOR_NARROWED},
+	    {"anyOf", "allOf", R_COMBINATOR_NARROWED},
+	};
+	const char *skip_o = NULL, *skip_n = NULL;
+
+	for (size_t i = 0; i < NELEM(swaps); i++) {
+		const char *f = swaps[i].from, *t = swaps[i].to;
 		char *po, *pn;
 
-		if (!json_is_array(a))
+		if (!json_is_array(json_object_get(o, f)) || json_object_get(o, t) ||
+		    !json_is_array(json_object_get(n, t)) || json_object_get(n, f))
+			continue;
+		po = jp(w, op, f);
+		pn = jp(w, np, t);
+		emit(w, swaps[i].id, po, pn, subj, "%s of {} became %s", f, t);
+		free(po);
+		free(pn);
+		compare_branches(w, o, op, f, n, np, t, subj);
+		skip_o = f;
+		skip_n = t;
+		break;
+	}
+	for (size_t i = 0; i < NELEM(combinators); i++) {
+		const char *key = combinators[i];
+		json_t *a = json_object_get(o, key), *b = json_object_get(n, key);
+		char *po, *pn;
+
+		if (!json_is_array(a) || (skip_o && strcmp(key, skip_o) == 0))
 			a = NULL;
-		if (!json_is_array(b))
+		if (!json_is_array(b) || (skip_n && strcmp(key, skip_n) == 0))
 			b = NULL;
-		if (a && b) {
-			compare_branches(w, o, op, n, np, subj, sums[i].key, sums[i].added,
-					 sums[i].removed);
+		/* allOf absent is the empty conjunction: every branch of a new allOf narrows */
+		if ((a && b) || (!is_sum(key) && (a || b))) {
+			compare_branches(w, a ? o : w->empty, op, key, b ? n : w->empty, np, key,
+			                 subj);
 			continue;
 		}
 		if (!a && !b)
 			continue;
-		po = kw_ptr(w, o, op, sums[i].key);
-		pn = kw_ptr(w, n, np, sums[i].key);
-		emit(w, a ? R_COMBINATOR_REMOVED : R_COMBINATOR_ADDED, po, pn, subj,
-		     "%s %s {}", sums[i].key, a ? "removed from" : "added to");
+		po = kw_ptr(w, o, op, key);
+		pn = kw_ptr(w, n, np, key);
+		emit(w, a ? R_COMBINATOR_REMOVED : R_COMBINATOR_ADDED, po, pn, subj, "%s %s {}",
+		     key, a ? "removed from" : "added to");
 		free(po);
 		free(pn);
 	}
@@ -1946,6 +2201,8 @@ static void compare(struct walk *w, const json_t *o, const char *op_in, const js
 	}
 	if (push(w, o, n))
 		goto out;
+	if (compare_sum_change(w, o, op, n, np, subj))
+		goto pop;
 	compare_refs(w, o, op, n, np, subj);
 	compare_annotations(w, o, op, n, np, subj);
 	to = type_set(o);
@@ -1975,6 +2232,7 @@ static void compare(struct walk *w, const json_t *o, const char *op_in, const js
 	compare_combinators(w, o, op, n, np, subj);
 	compare_not(w, o, op, n, np, subj);
 	compare_conditional(w, o, op, n, np, subj);
+pop:
 	w->depth--;
 	/* the table may have grown: look the pair up again */
 	if (w->out->count == before && !w->oom && (seen = seen_get(w, o, n)))

@@ -30,8 +30,9 @@
 #define P2(body) "\"syntax = \\\"proto2\\\"; " body "\""
 
 const struct dw_rule compat_protobuf_rules[] = {
-    {"protobuf.package-changed", DW_FMT_PROTOBUF, BW | FW, DW_CHANGE_INFO,
-     "the package changed: every message's full name, which readers resolve, is different",
+    {"protobuf.package-changed", DW_FMT_PROTOBUF, 0, DW_CHANGE_WARNING,
+     "the package changed: the binary encoding names no type, so readers decode as before; "
+     "generated class names, Any type URLs and the JSON of Any change",
      P3("package shop.v1; message Order { int32 id = 1; }"),
      P3("package shop.v2; message Order { int32 id = 1; }")},
     {"protobuf.syntax-changed", DW_FMT_PROTOBUF, 0, DW_CHANGE_WARNING,
@@ -135,9 +136,9 @@ const struct dw_rule compat_protobuf_rules[] = {
      "and new readers keep only the last",
      P3("message Order { string card = 1; string iban = 2; }"),
      P3("message Order { oneof pay { string card = 1; string iban = 2; } }")},
-    {"protobuf.oneof-field-moved-into-existing", DW_FMT_PROTOBUF, BW, DW_CHANGE_INFO,
+    {"protobuf.oneof-field-moved-into-existing", DW_FMT_PROTOBUF, BW | FW, DW_CHANGE_INFO,
      "an existing field joined a oneof that already had members: old data may set it with "
-     "another member",
+     "another member; old readers see the oneof unset when it holds the field",
      P3("message Order { string card = 1; oneof pay { string iban = 2; } }"),
      P3("message Order { oneof pay { string card = 1; string iban = 2; } }")},
     {"protobuf.oneof-fields-moved-out", DW_FMT_PROTOBUF, FW, DW_CHANGE_INFO,
@@ -145,9 +146,9 @@ const struct dw_rule compat_protobuf_rules[] = {
      "which readers of the old schema collapse",
      P3("message Order { oneof pay { string card = 1; string iban = 2; } }"),
      P3("message Order { string card = 1; string iban = 2; }")},
-    {"protobuf.oneof-field-moved-out-of-existing", DW_FMT_PROTOBUF, FW, DW_CHANGE_INFO,
+    {"protobuf.oneof-field-moved-out-of-existing", DW_FMT_PROTOBUF, BW | FW, DW_CHANGE_INFO,
      "a field left a oneof that keeps other members: new data may set both, readers of the "
-     "old schema keep one",
+     "old schema keep one; new readers see the oneof unset in old data that chose the field",
      P3("message Order { oneof pay { string card = 1; string iban = 2; } }"),
      P3("message Order { string card = 1; oneof pay { string iban = 2; } }")},
     {"protobuf.enum-added", DW_FMT_PROTOBUF, 0, DW_CHANGE_INFO, "an enum type was added",
