@@ -251,28 +251,32 @@ const struct dw_rule compat_avro_rules[] = {
          REC(FLD("a", "{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}")),
          REC(FLD("a", "\"long\""))},
     [R_LOGICAL_TYPE_CHANGED] =
-        {"avro.logical-type-changed", DW_FMT_AVRO, B | F, WARN,
+        {"avro.logical-type-changed", DW_FMT_AVRO, 0, WARN,
          "the logical type of a value changed (timestamp-millis to timestamp-micros, date to "
-         "time-millis...): the same encoded number is read as a different value",
+         "time-millis...): the same encoded number is read as a different value; resolution "
+         "uses the underlying type, so it breaks no mode",
          REC(FLD("a", "{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}")),
          REC(FLD("a", "{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}"))},
     [R_DECIMAL_SCALE_CHANGED] =
-        {"avro.decimal-scale-changed", DW_FMT_AVRO, B | F, WARN,
-         "the scale of a decimal changed: the same unscaled integer is read as a different value",
+        {"avro.decimal-scale-changed", DW_FMT_AVRO, 0, WARN,
+         "the scale of a decimal changed: the same unscaled integer is read as a different "
+         "value; resolution uses the underlying type, so it breaks no mode",
          REC(FLD("a", "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":10,"
                       "\"scale\":2}")),
          REC(FLD("a", "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":10,"
                       "\"scale\":4}"))},
     [R_DECIMAL_PRECISION_INCREASED] =
-        {"avro.decimal-precision-increased", DW_FMT_AVRO, F, WARN,
-         "the precision of a decimal grew: new values may not fit old readers' precision",
+        {"avro.decimal-precision-increased", DW_FMT_AVRO, 0, WARN,
+         "the precision of a decimal grew: new values may not fit old readers' precision "
+         "(breaks no mode: resolution uses the underlying type)",
          REC(FLD("a", "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":10,"
                       "\"scale\":2}")),
          REC(FLD("a", "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":12,"
                       "\"scale\":2}"))},
     [R_DECIMAL_PRECISION_DECREASED] =
-        {"avro.decimal-precision-decreased", DW_FMT_AVRO, B, WARN,
-         "the precision of a decimal shrank: old values may not fit new readers' precision",
+        {"avro.decimal-precision-decreased", DW_FMT_AVRO, 0, WARN,
+         "the precision of a decimal shrank: old values may not fit new readers' precision "
+         "(breaks no mode: resolution uses the underlying type)",
          REC(FLD("a", "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":12,"
                       "\"scale\":2}")),
          REC(FLD("a", "{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":10,"
