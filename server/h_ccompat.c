@@ -15,6 +15,8 @@
  *                    the same id under every subject
  *   compatibility    the product's spec.compatibility, else the registry's default (/config)
  *   verdicts         the compatibility engines of validators/compat.h, as natively
+ *   Protobuf schema  .proto text; base64 of a FileDescriptorProto (Confluent's serializers)
+ *                    is read as that text, and answered with format=serialized
  *
  * Errors are Confluent's {"error_code", "message"} with its HTTP statuses: the handlers build
  * them (cc_error), and ccompat_finish turns the dispatcher's own answers (401, 404, 413...)
@@ -33,6 +35,8 @@
 #include "validators/audit.h"
 #include "validators/contract.h"
 #include "validators/descriptor.h"
+#include "validators/protobuf.h"
+#include "validators/protobuf_desc.h"
 #include "validators/refs.h"
 #include "validators/xalloc.h"
 
@@ -1084,6 +1088,48 @@ out:
 	return rc;
 }
 
+/* Confluent's serializers send a Protobuf schema as base64 of a serialized FileDescriptorProto
+ * (Confluent Schema Registry takes both forms): when text is one, *proto is its .proto text
+ * (canonical, malloc'd) and the schema goes on as if that text had been sent; else *proto is
+ * NULL and text is taken as .proto text. Returns 1 after answering 42201 when text has the
+ * form of base64 but is no descriptor. */
+static int protobuf_descriptor_text(struct response *res, const char *text, char **proto)
+{
+	unsigned char *bin = NULL;
+	size_t len = 0;
+	struct dw_findings f;
+	json_t *ast = NULL;
+	int rc;
+
+	*proto = NULL;
+	if (!protobuf_desc_base64_like(text, strlen(text)))
+		return 0;
+	rc = protobuf_desc_base64_decode(text, strlen(text), &bin, &len);
+	if (rc == DW_NOMEM)
+		xjson(NULL);
+	if (rc) {
+		cc_error(res, 422, CC_INVALID_SCHEMA,
+		         "Invalid schema: neither .proto text nor base64 of a FileDescriptorProto");
+		return 1;
+	}
+	dw_findings_init(&f);
+	rc = protobuf_desc_to_ast(bin, len, "", &f, &ast);
+	free(bin);
+	if (rc == DW_NOMEM || dw_findings_oom(&f))
+		xjson(NULL);
+	if (rc) {
+		invalid_findings(res, &f);
+		dw_findings_release(&f);
+		return 1;
+	}
+	dw_findings_release(&f);
+	*proto = protobuf_canonical(ast);
+	json_decref(ast);
+	if (!*proto)
+		xjson(NULL);
+	return 0;
+}
+
 /* Reads and validates the body's schema and references; answers 42201 (*answered) when it is
  * not one. normalize=true in the query registers and looks up the normalized form
  * (contract_normalize). */
@@ -1134,9 +1180,14 @@ static int candidate_read(struct request *req, struct response *res, struct cc_c
 		    "between [1, 2^31-1]");
 	c->id = json_integer_value(id_v) > 0 ? json_integer_value(id_v) : 0;
 	c->version = json_integer_value(ver_v) > 0 ? (int)json_integer_value(ver_v) : 0;
-	if (c->fmt == DW_FMT_PROTOBUF)
-		parsed = xjson(json_string(text));
-	else if (!(parsed = json_loads(text, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr)))
+	if (c->fmt == DW_FMT_PROTOBUF) {
+		char *proto = NULL;
+
+		if (protobuf_descriptor_text(res, text, &proto))
+			return 0;
+		parsed = xjson(json_string(proto ? proto : text));
+		free(proto);
+	} else if (!(parsed = json_loads(text, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr)))
 		return cc_error(res, 422, CC_INVALID_SCHEMA,
 		                "Invalid schema: line %d, column %d: %s", jerr.line, jerr.column,
 		                jerr.text);
@@ -1242,6 +1293,108 @@ static void schema_extras(json_t *doc, enum dw_format fmt, const char *refs)
 	json_decref(list);
 }
 
+/* The texts of a stored schema's references (refs: its [{"name","subject","version"}] JSON
+ * text) as imports for protobuf_parse_with: imports[i].text is malloc'd (the caller frees
+ * each and the array). A reference that no longer loads is left out (its types then stay
+ * unresolved, as written). */
+static struct protobuf_import *reference_texts(struct request *req, const char *refs, size_t *n,
+                                               struct dw_error *err)
+{
+	json_t *list = refs ? json_loads(refs, 0, NULL) : NULL, *r;
+	struct protobuf_import *imports = xcalloc(json_array_size(list) + 1, sizeof(*imports));
+	size_t i;
+
+	*n = 0;
+	json_array_foreach(list, i, r)
+	{
+		const char *name = json_string_value(json_object_get(r, "name"));
+		const char *subject = json_string_value(json_object_get(r, "subject"));
+		int number = (int)json_integer_value(json_object_get(r, "version"));
+		struct cc_subject sub;
+		char *text = NULL, *media = NULL;
+		json_t *doc;
+
+		if (!name || !subject || subject_find(req, subject, &sub, err) ||
+		    store_version_contract(req->srv->store, sub.domain, sub.product, number, &text,
+		                           &media, err)) {
+			if (err)
+				memset(err, 0, sizeof(*err));
+			continue;
+		}
+		free(media);
+		doc = json_loads(text, JSON_DECODE_ANY, NULL);
+		free(text);
+		if (json_is_string(doc)) {
+			imports[*n].path = xstrdup(name);
+			imports[*n].text = xstrdup(json_string_value(doc));
+			imports[*n].len = strlen(imports[*n].text);
+			(*n)++;
+		}
+		json_decref(doc);
+	}
+	json_decref(list);
+	return imports;
+}
+
+/*
+ * format=serialized (Confluent: Protobuf schemas only; other formats and values are served as
+ * stored): *schema, the .proto text of stored schema id with references refs, becomes base64
+ * of its FileDescriptorProto, built from the text parsed with its references' texts so that
+ * type names are fully qualified. The descriptor's name is "schema_<id>.proto".
+ */
+static int schema_serialize(struct request *req, enum dw_format fmt, char **schema,
+                            const char *refs, long long id, struct dw_error *err)
+{
+	const char *format = request_query(req, "format");
+	struct protobuf_import *imports;
+	struct dw_findings f;
+	json_t *ast = NULL;
+	unsigned char *bin = NULL;
+	size_t n = 0, len = 0, i;
+	char name[64], *b64;
+	int rc;
+
+	if (fmt != DW_FMT_PROTOBUF || !format || strcmp(format, "serialized") != 0)
+		return 0;
+	imports = reference_texts(req, refs, &n, err);
+	dw_findings_init(&f);
+	rc = protobuf_parse_with(*schema, strlen(*schema), imports, n, NULL, &f, &ast);
+	if (rc == DW_INVALID) {
+		/* the references' texts changed meaning: their types unseen, as written */
+		const char **names = xcalloc(n + 1, sizeof(*names));
+		for (i = 0; i < n; i++)
+			names[i] = imports[i].path;
+		dw_findings_release(&f);
+		dw_findings_init(&f);
+		rc = protobuf_parse(*schema, strlen(*schema), names, n, NULL, &f, &ast);
+		free(names);
+	}
+	for (i = 0; i < n; i++) {
+		free((char *)imports[i].path);
+		free((char *)imports[i].text);
+	}
+	free(imports);
+	dw_findings_release(&f);
+	if (rc == DW_NOMEM)
+		xjson(NULL);
+	if (rc)
+		return dw_error_set(err, DW_INTERNAL, "stored schema %lld does not parse", id);
+	snprintf(name, sizeof(name), "schema_%lld.proto", id);
+	rc = protobuf_desc_from_ast(ast, name, &bin, &len);
+	json_decref(ast);
+	if (rc == DW_NOMEM)
+		xjson(NULL);
+	if (rc)
+		return dw_error_set(err, DW_INTERNAL, "stored schema %lld has no descriptor", id);
+	b64 = protobuf_desc_base64_encode(bin, len);
+	free(bin);
+	if (!b64)
+		xjson(NULL);
+	free(*schema);
+	*schema = b64;
+	return 0;
+}
+
 /* {"subject","version","id","schema"[,"schemaType"][,"references"]} of a picked version item. */
 static int version_doc(struct request *req, const char *subject, const json_t *item, json_t **out,
                        struct dw_error *err)
@@ -1263,6 +1416,11 @@ static int version_doc(struct request *req, const char *subject, const json_t *i
 	if (!schema) {
 		free(refs);
 		return dw_error_set(err, DW_INTERNAL, "stored schema %lld does not parse", id);
+	}
+	if ((rc = schema_serialize(req, fmt, &schema, refs, id, err))) {
+		free(schema);
+		free(refs);
+		return rc;
 	}
 	*out = xjson(json_pack("{s:s, s:i, s:I, s:s}", "subject", subject, "version", number, "id",
 	                       (json_int_t)id, "schema", schema));
@@ -1767,8 +1925,15 @@ static int schema_by_id(struct request *req, struct response *res, enum dw_forma
 	*schema = schema_string(*fmt, text);
 	free(format);
 	free(text);
-	if (*schema)
-		return 0;
+	if (*schema) {
+		if (!(rc = schema_serialize(req, *fmt, schema, *refs, id, err)))
+			return 0;
+		free(*schema);
+		*schema = NULL;
+		free(*refs);
+		*refs = NULL;
+		return rc;
+	}
 	free(*refs);
 	*refs = NULL;
 	return dw_error_set(err, DW_INTERNAL, "stored schema %s does not parse", idp);

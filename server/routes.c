@@ -15,6 +15,7 @@
 #include "server/metrics.h"
 #include "server/server.h"
 #include "validators/load.h"
+#include "validators/utf8.h"
 #include "validators/xalloc.h"
 
 #define KIB 1024u
@@ -563,6 +564,8 @@ static int parse_body(struct request *req, struct response *res)
 	req->json =
 	    json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!req->json) {
+		/* jansson's message may quote the body's bytes, which need not be UTF-8 */
+		utf8_scrub(jerr.text);
 		detail = xasprintf("invalid JSON at line %d, column %d: %s", jerr.line, jerr.column,
 		                   jerr.text);
 		res->errors =

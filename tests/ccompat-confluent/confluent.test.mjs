@@ -8,9 +8,8 @@
 //   DRIVEWAY_URL=http://127.0.0.1:PORT DRIVEWAY_TOKEN=dw_... node tests/ccompat-confluent/confluent.test.mjs
 //
 // tests/integration/ccompat_client.sh starts the server, installs the client and runs this.
-// Cases marked todo are known differences (see docs/api.md, Confluent section): the
-// Protobuf serdes exchange schemas as base64 FileDescriptorProto, which drivewayd neither
-// accepts nor serves.
+// The Protobuf serdes exchange schemas as base64 of a FileDescriptorProto (registration and
+// ?format=serialized), which drivewayd takes and serves alongside the .proto text.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 
@@ -439,30 +438,72 @@ test('protobuf serializer: use.latest against a .proto registered as text', asyn
   assert.equal(m[5], 0, 'message index [0], written as a single 0')
 })
 
-test(
-  'protobuf deserializer: a fresh consumer decodes',
-  { todo: 'the client fetches ?format=serialized (base64 FileDescriptorProto); drivewayd serves .proto text' },
-  async () => {
-    const { registry, desc } = paidType()
-    await client.register('paid2-value', { schemaType: 'PROTOBUF', schema: paidProto })
-    const ser = new ProtobufSerializer(client, SerdeType.VALUE, { useLatestVersion: true, registry })
-    const m = await ser.serialize('paid2', create(desc, { id: 'p-2', cents: 99n }))
-    const back = await new ProtobufDeserializer(fresh(), SerdeType.VALUE, {}).deserialize('paid2', m)
-    assert.equal(back.id, 'p-2')
-    assert.equal(back.cents, 99n)
-  },
-)
+test('protobuf deserializer: a fresh consumer decodes', async () => {
+  const { registry, desc } = paidType()
+  await client.register('paid2-value', { schemaType: 'PROTOBUF', schema: paidProto })
+  const ser = new ProtobufSerializer(client, SerdeType.VALUE, { useLatestVersion: true, registry })
+  const m = await ser.serialize('paid2', create(desc, { id: 'p-2', cents: 99n }))
+  // the consumer fetches the schema by id with ?format=serialized: a base64 FileDescriptorProto
+  const back = await new ProtobufDeserializer(fresh(), SerdeType.VALUE, {}).deserialize('paid2', m)
+  assert.equal(back.id, 'p-2')
+  assert.equal(back.cents, 99n)
+  const raw = await fresh().getBySubjectAndId('paid2-value', m.readInt32BE(1), 'serialized')
+  assert.match(raw.schema, /^[A-Za-z0-9+/]+=*$/)
+})
 
-test(
-  'protobuf serializer: auto-register',
-  { todo: 'the serializer registers a base64 FileDescriptorProto; drivewayd reads .proto text only' },
-  async () => {
-    const { registry, desc } = paidType()
-    const ser = new ProtobufSerializer(client, SerdeType.VALUE, { autoRegisterSchemas: true, registry })
-    const m = await ser.serialize('paid3', create(desc, { id: 'p-3', cents: 1n }))
-    assert.equal(m.readInt32BE(1), (await fresh().getLatestSchemaMetadata('paid3-value')).id)
-  },
-)
+test('protobuf serializer: auto-register', async () => {
+  const { registry, desc } = paidType()
+  const ser = new ProtobufSerializer(client, SerdeType.VALUE, { autoRegisterSchemas: true, registry })
+  const m = await ser.serialize('paid3', create(desc, { id: 'p-3', cents: 1n }))
+  const meta = await fresh().getLatestSchemaMetadata('paid3-value')
+  assert.equal(m.readInt32BE(1), meta.id)
+  // the descriptor is the schema registered as text before: one id, kept as .proto text
+  const textId = await client.register('paid-value', { schemaType: 'PROTOBUF', schema: paidProto })
+  assert.equal(meta.id, textId)
+  assert.equal(meta.schemaType, 'PROTOBUF')
+  assert.match(meta.schema, /message Paid \{/)
+  const back = await new ProtobufDeserializer(fresh(), SerdeType.VALUE, {}).deserialize('paid3', m)
+  assert.equal(back.id, 'p-3')
+  assert.equal(back.cents, 1n)
+})
+
+test('protobuf serdes: a dependency registered and resolved as a reference', async () => {
+  const geo = create(FileDescriptorProtoSchema, {
+    name: 'acme/geo.proto',
+    package: 'acme.geo',
+    syntax: 'proto3',
+    messageType: [{ name: 'Point', field: [{ name: 'lat', number: 1, type: 1, label: 1, jsonName: 'lat' }] }],
+  })
+  const visit = create(FileDescriptorProtoSchema, {
+    name: 'acme/visit.proto',
+    package: 'acme.visits',
+    syntax: 'proto3',
+    dependency: ['acme/geo.proto'],
+    messageType: [
+      {
+        name: 'Visit',
+        field: [
+          { name: 'where', number: 1, type: 11, label: 1, typeName: '.acme.geo.Point', jsonName: 'where' },
+          { name: 'kind', number: 2, type: 14, label: 1, typeName: '.acme.visits.Kind', jsonName: 'kind' },
+        ],
+      },
+    ],
+    enumType: [{ name: 'Kind', value: [{ name: 'KIND_UNSPECIFIED', number: 0 }, { name: 'HOME', number: 1 }] }],
+  })
+  const registry = createFileRegistry(visit, name => (name === 'acme/geo.proto' ? geo : undefined))
+  const desc = registry.getMessage('acme.visits.Visit')
+  const ser = new ProtobufSerializer(client, SerdeType.VALUE, { autoRegisterSchemas: true, registry })
+  const m = await ser.serialize('visits', create(desc, { where: { lat: 52.5 }, kind: 1 }))
+  const meta = await fresh().getLatestSchemaMetadata('visits-value')
+  assert.equal(m.readInt32BE(1), meta.id)
+  // the dependency went in first, under its file name as the subject, and is the reference
+  assert.deepEqual(meta.references, [{ name: 'acme/geo.proto', subject: 'acme/geo.proto', version: 1 }])
+  assert.match(meta.schema, /import "acme\/geo.proto";/)
+  assert.match(meta.schema, /acme\.geo\.Point where = 1;/)
+  const back = await new ProtobufDeserializer(fresh(), SerdeType.VALUE, {}).deserialize('visits', m)
+  assert.equal(back.where.lat, 52.5)
+  assert.equal(back.kind, 1)
+})
 
 test('auth: Bearer tokens, a wrong token and no credentials', async () => {
   const bearer = new SchemaRegistryClient({

@@ -1382,6 +1382,11 @@ START_TEST(test_bad_input_parse)
 	    "{\"apiVersion\": \"driveway/v1\", \"kind\": \"Domain\", \"metadata\": "
 	    "{\"name\": \"utf\"}, \"spec\": {\"title\": \"\xc0\xaf\", \"owner\": \"x\"}}";
 	bad_input("overlong UTF-8", "PUT", "/domains/utf", overlong, 0, 400);
+	/* An invalid escape followed by bytes that are not UTF-8: the parser's message quotes
+	 * them, and the problem document must still be JSON. */
+	static const char bad_escape[] = "{\"title\": \"\\\xde\x8c\x8b\x8d\"}";
+	bad_input("an invalid escape before invalid UTF-8", "PUT", "/domains/utf", bad_escape, 0,
+	          400);
 	/* A NUL byte in the body. */
 	static const char nul[] = "{\"apiVersion\": \"driveway/v1\"\0, \"kind\": \"Domain\"}";
 	bad_input("a NUL byte", "PUT", "/domains/utf", nul, sizeof(nul) - 1, 400);

@@ -17,6 +17,8 @@
 #include <jansson.h>
 
 #include "tests/integration/harness.c"
+#include "validators/protobuf.h"
+#include "validators/protobuf_desc.h"
 
 #define CT "Content-Type: application/vnd.schemaregistry.v1+json"
 #define V1 "application/vnd.schemaregistry.v1+json"
@@ -848,6 +850,176 @@ START_TEST(test_references_json_protobuf)
 }
 END_TEST
 
+/* base64 of the FileDescriptorProto of .proto text (with the texts of its imports), as
+ * Confluent's Protobuf serializer sends it; malloc'd. */
+static char *descriptor_of(const char *text, const struct protobuf_import *imports, size_t n)
+{
+	struct dw_findings f;
+	json_t *ast = NULL;
+	unsigned char *bin;
+	size_t len;
+	char *b64;
+
+	dw_findings_init(&f);
+	ck_assert_int_eq(protobuf_parse_with(text, strlen(text), imports, n, NULL, &f, &ast), 0);
+	ck_assert_int_eq(protobuf_desc_from_ast(ast, "test.proto", &bin, &len), 0);
+	b64 = protobuf_desc_base64_encode(bin, len);
+	ck_assert_ptr_nonnull(b64);
+	free(bin);
+	json_decref(ast);
+	dw_findings_release(&f);
+	return b64;
+}
+
+/* The canonical .proto text of a "schema" answered as a base64 descriptor; malloc'd. */
+static char *descriptor_text(const char *b64)
+{
+	struct dw_findings f;
+	json_t *ast = NULL;
+	unsigned char *bin;
+	size_t len;
+	char *text;
+
+	ck_assert_int_eq(protobuf_desc_base64_decode(b64, strlen(b64), &bin, &len), 0);
+	dw_findings_init(&f);
+	ck_assert_int_eq(protobuf_desc_to_ast(bin, len, NULL, &f, &ast), 0);
+	text = protobuf_canonical(ast);
+	json_decref(ast);
+	free(bin);
+	dw_findings_release(&f);
+	return text;
+}
+
+static char *canonical_text(const char *text)
+{
+	struct dw_findings f;
+	json_t *ast = NULL;
+	char *out;
+
+	dw_findings_init(&f);
+	ck_assert_int_eq(protobuf_parse(text, strlen(text), NULL, 0, NULL, &f, &ast), 0);
+	out = protobuf_canonical(ast);
+	json_decref(ast);
+	dw_findings_release(&f);
+	return out;
+}
+
+/* GET path (status 200): its "schema", malloc'd; *type its schemaType (or "" when absent). */
+static char *schema_of(const char *path, char type[16])
+{
+	char *body = get_text(path), *schema;
+	json_t *doc = json_loads(body, 0, NULL);
+
+	ck_assert_ptr_nonnull(doc);
+	schema = strdup(json_string_value(json_object_get(doc, "schema")));
+	snprintf(type, 16, "%s",
+	         json_string_value(json_object_get(doc, "schemaType"))
+	             ? json_string_value(json_object_get(doc, "schemaType"))
+	             : "");
+	json_decref(doc);
+	free(body);
+	return schema;
+}
+
+#define PAID_PROTO                                                                                 \
+	"syntax = \"proto3\";\npackage acme.pay;\n\nmessage Paid {\n  string id = 1;\n"            \
+	"  int64 cents = 2;\n  map<string, Paid> parts = 3;\n  optional string note = 4;\n}\n"
+
+/* Confluent's serializers' form of a Protobuf schema: base64 of a FileDescriptorProto, the
+ * same schema (and id) as its .proto text; format=serialized answers that form. */
+START_TEST(test_protobuf_descriptors)
+{
+	char *b64 = descriptor_of(PAID_PROTO, NULL, 0), *body, *got, *text, *want, type[16];
+	struct protobuf_import geo = {"acme/geo/address.proto",
+	                              "syntax = \"proto3\";\npackage acme.geo;\n"
+	                              "message Address { string street = 1; }\n",
+	                              0};
+
+	reg("paid-value", PAID_PROTO, "PROTOBUF", "{\"id\":1}");
+	/* the descriptor registers as the same schema: the same id, under any subject */
+	reg("paid-value", b64, "PROTOBUF", "{\"id\":1}");
+	reg("paid-copy-value", b64, "PROTOBUF", "{\"id\":1}");
+	body = schema_body(b64, "PROTOBUF");
+	expect("POST", "/subjects/paid-value", body, 200, NULL);
+	expect("POST", "/compatibility/subjects/paid-value/versions/latest", body, 200,
+	       "{\"is_compatible\":true}");
+	free(body);
+	expect("GET", "/subjects/paid-value/versions", NULL, 200, "[1]");
+
+	/* format=serialized: the descriptor of the stored schema; without it, the text */
+	want = canonical_text(PAID_PROTO);
+	got = schema_of("/schemas/ids/1?format=serialized", type);
+	ck_assert_str_eq(type, "PROTOBUF");
+	text = descriptor_text(got);
+	ck_assert_str_eq(text, want);
+	free(text);
+	free(got);
+	got = schema_of("/subjects/paid-copy-value/versions/latest?format=serialized", type);
+	text = descriptor_text(got);
+	ck_assert_str_eq(text, want);
+	free(text);
+	free(got);
+	got = get_text("/schemas/ids/1/schema?format=serialized");
+	ck_assert(protobuf_desc_base64_like(got, strlen(got)));
+	free(got);
+	got = schema_of("/schemas/ids/1", type);
+	ck_assert_str_eq(got, PAID_PROTO);
+	free(got);
+	free(want);
+	free(b64);
+
+	/* neither .proto text nor a descriptor */
+	reg("avro-value", USER_V1, NULL, "{\"id\":2}");
+	body = schema_body("YR==", "PROTOBUF");
+	expect("POST", "/subjects/paid-value/versions", body, 422,
+	       "{\"error_code\":42201,\"message\":\"Invalid schema: neither .proto text nor base64 "
+	       "of a FileDescriptorProto\"}");
+	free(body);
+	body = schema_body("AAAA", "PROTOBUF");
+	expect("POST", "/subjects/paid-value/versions", body, 422, NULL);
+	free(body);
+	body = schema_body("CgNhYmMSAnA=", "PROTOBUF"); /* name "abc", package "p" cut short */
+	expect("POST", "/subjects/paid-value/versions", body, 422, NULL);
+	free(body);
+	/* other formats ignore format=serialized */
+	got = schema_of("/schemas/ids/2?format=serialized", type);
+	ck_assert_str_eq(got, USER_V1);
+	free(got);
+
+	/* a descriptor with a dependency: the import matched to the body's reference by name */
+	geo.len = strlen(geo.text);
+	reg("geo-value", geo.text, "PROTOBUF", "{\"id\":3}");
+	b64 = descriptor_of("syntax = \"proto3\";\npackage acme.visits;\n"
+	                    "import \"acme/geo/address.proto\";\n"
+	                    "message Visit { acme.geo.Address where = 1; }\n",
+	                    &geo, 1);
+	body = ref_body(b64, "PROTOBUF", "acme/geo/address.proto", "geo-value", 1);
+	expect("POST", "/subjects/visit-value/versions", body, 200, "{\"id\":4}");
+	free(body);
+	body = ref_body("syntax = \"proto3\";\npackage acme.visits;\n"
+	                "import \"acme/geo/address.proto\";\n"
+	                "message Visit {\n  acme.geo.Address where = 1;\n}\n",
+	                "PROTOBUF", "acme/geo/address.proto", "geo-value", 1);
+	expect("POST", "/subjects/visit2-value/versions", body, 200, "{\"id\":4}");
+	free(body);
+	/* without its reference the descriptor's import is not given */
+	body = schema_body(b64, "PROTOBUF");
+	expect("POST", "/subjects/visit3-value/versions", body, 200, "{\"id\":5}");
+	free(body);
+	free(b64);
+	/* served with the referenced type fully qualified */
+	got = schema_of("/schemas/ids/4?format=serialized", type);
+	text = descriptor_text(got);
+	ck_assert_msg(strstr(text, "acme.geo.Address where = 1;") != NULL, "%s", text);
+	free(text);
+	free(got);
+	body = get_text("/subjects/visit-value/versions/1?format=serialized");
+	ck_assert_msg(strstr(body, "\"references\":[{\"name\":\"acme/geo/address.proto\"") != NULL,
+	              "%s", body);
+	free(body);
+}
+END_TEST
+
 /* normalize=true: equivalent schemas get one id, and the normalized text is kept. */
 START_TEST(test_normalize)
 {
@@ -997,6 +1169,7 @@ static Suite *ccompat_suite(void)
 	tcase_add_test(tc, test_shared_objects);
 	tcase_add_test(tc, test_references_avro);
 	tcase_add_test(tc, test_references_json_protobuf);
+	tcase_add_test(tc, test_protobuf_descriptors);
 	tcase_add_test(tc, test_normalize);
 	tcase_add_test(tc, test_import);
 	tcase_add_test(tc, test_record_name_subject);
