@@ -1336,11 +1336,36 @@ static struct protobuf_import *reference_texts(struct request *req, const char *
 	return imports;
 }
 
+/* format=resolved for Avro: *schema becomes the schema with its references' definitions
+ * inlined, the contract its versions hold (the same text when it has no references). */
+static int schema_resolved(struct request *req, char **schema, const char *refs, long long id,
+                           struct dw_error *err)
+{
+	json_t *list = refs ? json_loads(refs, 0, NULL) : NULL;
+	size_t n = json_array_size(list);
+	char *text = NULL, *out;
+	int rc;
+
+	json_decref(list);
+	if (n == 0)
+		return 0;
+	if ((rc = store_schema_contract(req->srv->store, id, &text, err)))
+		return rc;
+	out = schema_string(DW_FMT_AVRO, text);
+	free(text);
+	if (!out)
+		return dw_error_set(err, DW_INTERNAL, "stored schema %lld does not parse", id);
+	free(*schema);
+	*schema = out;
+	return 0;
+}
+
 /*
- * format=serialized (Confluent: Protobuf schemas only; other formats and values are served as
- * stored): *schema, the .proto text of stored schema id with references refs, becomes base64
- * of its FileDescriptorProto, built from the text parsed with its references' texts so that
- * type names are fully qualified. The descriptor's name is "schema_<id>.proto".
+ * format=serialized (Confluent: Protobuf schemas only) and format=resolved (Avro schemas only;
+ * other formats and values are served as stored): *schema, the .proto text of stored schema id with
+ * references refs, becomes base64 of its FileDescriptorProto, built from the text parsed with its
+ * references' texts so that type names are fully qualified. The descriptor's name is
+ * "schema_<id>.proto".
  */
 static int schema_serialize(struct request *req, enum dw_format fmt, char **schema,
                             const char *refs, long long id, struct dw_error *err)
@@ -1354,6 +1379,8 @@ static int schema_serialize(struct request *req, enum dw_format fmt, char **sche
 	char name[64], *b64;
 	int rc;
 
+	if (fmt == DW_FMT_AVRO && format && strcmp(format, "resolved") == 0)
+		return schema_resolved(req, schema, refs, id, err);
 	if (fmt != DW_FMT_PROTOBUF || !format || strcmp(format, "serialized") != 0)
 		return 0;
 	imports = reference_texts(req, refs, &n, err);

@@ -327,6 +327,7 @@ enum stmt_id {
 	S_SCHEMA_REFERRERS,
 	S_VERSION_AT,
 	S_SCHEMA_TAKEN,
+	S_SCHEMA_CONTRACT,
 	S_COUNT
 };
 
@@ -460,6 +461,9 @@ static const char *const stmt_sql[S_COUNT] = {
                            " AND NOT EXISTS (SELECT 1 FROM versions_hidden h"
                            " WHERE h.version_id = v.id)) ORDER BY t.schema_id",
     [S_SCHEMA_TAKEN] = "SELECT 1 FROM schema_ids WHERE id = ?1",
+    [S_SCHEMA_CONTRACT] = "SELECT v.contract FROM schema_ids s JOIN versions v"
+                          " ON v.fingerprint = s.fingerprint AND v.format = s.format"
+                          " WHERE s.id = ?1 ORDER BY v.id LIMIT 1",
     [S_VERSION_AT] = "SELECT fingerprint FROM versions WHERE product_id = ?1 AND number = ?2",
     [S_SCHEMA_BY_ID] = "SELECT s.format, coalesce(t.schema, (SELECT v.contract FROM versions v"
                        " WHERE v.fingerprint = s.fingerprint AND v.format = s.format"
@@ -2578,6 +2582,24 @@ int store_schema_get(struct store *st, long long id, char **format, char **text,
 		if (refs)
 			*refs = xstrdup(col_text(s, 2) ? col_text(s, 2) : "[]");
 	}
+	done(s);
+	return *text ? 0 : dw_error_set(err, DW_NOT_FOUND, "schema %lld not found", id);
+}
+
+int store_schema_contract(struct store *st, long long id, char **text, struct dw_error *err)
+{
+	struct conn *c;
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	*text = NULL;
+	if ((rc = conn_get(st, &c, err)) || (rc = prep(c, S_SCHEMA_CONTRACT, &s, err)) ||
+	    (rc = bindf(c, s, err, "I", id)))
+		return rc;
+	if ((rc = step(c, s, err)) < 0)
+		return rc;
+	if (rc == 1 && col_text(s, 0))
+		*text = xstrdup(col_text(s, 0));
 	done(s);
 	return *text ? 0 : dw_error_set(err, DW_NOT_FOUND, "schema %lld not found", id);
 }

@@ -223,6 +223,9 @@ int store_schema_id(struct store *st, const char *format, const char *fingerprin
  * version holds it any more. */
 int store_schema_get(struct store *st, long long id, char **format, char **text, char **refs,
                      struct dw_error *err);
+/* The contract (malloc'd) of schema id's oldest version still stored: for a schema registered
+ * with references, the self-contained contract the engines compare. DW_NOT_FOUND when none. */
+int store_schema_contract(struct store *st, long long id, char **text, struct dw_error *err);
 /* DW_CONFLICT when schema id was ever given (to a schema still held or not), else 0. */
 int store_schema_taken(struct store *st, long long id, struct dw_error *err);
 /* The ids of the schemas whose references name subject/version and that a version (not

@@ -740,6 +740,17 @@ START_TEST(test_references_avro)
 		ck_assert_msg(strstr(r.body, "\"street\"") != NULL, "%s", r.body);
 		hs_response_release(&r);
 	}
+	/* format=resolved: the references' definitions inlined, as the versions hold it */
+	text = get_text("/schemas/ids/2?format=resolved");
+	ck_assert_msg(strstr(text, "\\\"name\\\":\\\"street\\\"") &&
+	                  strstr(text, "\"references\":["),
+	              "%s", text);
+	free(text);
+	text = get_text("/subjects/order-value/versions/1/schema?format=resolved");
+	ck_assert_msg(strstr(text, "\"street\"") && !strstr(text, "\"references\""), "%s", text);
+	free(text);
+	expect("GET", "/subjects/address-value/versions/1/schema?format=resolved", NULL, 200,
+	       ADDRESS_V1);
 	expect("GET", "/subjects/address-value/versions/1/referencedby", NULL, 200, "[2]");
 	/* referenced versions stay */
 	expect("DELETE", "/subjects/address-value/versions/1", NULL, 422,
