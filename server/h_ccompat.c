@@ -102,6 +102,13 @@ static void respond(struct response *res, json_t *doc)
 	json_decref(doc);
 }
 
+static int query_true(const struct request *req, const char *name)
+{
+	const char *v = request_query(req, name);
+
+	return v && strcmp(v, "true") == 0;
+}
+
 /* Media types and the dispatcher's answers ------------------------------------------------- */
 
 int ccompat_media_type_ok(const char *ct)
@@ -490,11 +497,18 @@ static int mode_valid(const char *m)
 	             strcmp(m, "IMPORT") == 0);
 }
 
+/* The config key of a registry setting (base) for subject, or the global one (NULL):
+ * "<base>:<subject>" or base, malloc'd. */
+static char *setting_key(const char *base, const char *subject)
+{
+	return subject ? xasprintf("%s:%s", base, subject) : xstrdup(base);
+}
+
 /* The configured mode of subject (NULL: the global one) into out; *set 0 when none is. */
 static int mode_lookup(struct request *req, const char *subject, char out[16], int *set,
                        struct dw_error *err)
 {
-	char *key = subject ? xasprintf("%s:%s", MODE_KEY, subject) : xstrdup(MODE_KEY);
+	char *key = setting_key(MODE_KEY, subject);
 	char *value = NULL;
 	int rc = store_config_get(req->srv->store, key, &value, err);
 
@@ -561,8 +575,6 @@ int h_cc_mode_get(struct request *req, struct response *res, struct dw_error *er
 	return 0;
 }
 
-static int query_true(const struct request *req, const char *name);
-
 /* *empty 1 when subject (NULL: every subject) has no version (soft-deleted ones count): IMPORT
  * mode may then be set without force=true. */
 static int import_target_empty(struct request *req, const char *subject, int *empty,
@@ -627,7 +639,7 @@ int h_cc_mode_put(struct request *req, struct response *res, struct dw_error *er
 			return cc_error(res, 422, CC_NOT_PERMITTED,
 			                "Cannot import since found existing subjects");
 	}
-	key = s ? xasprintf("%s:%s", MODE_KEY, s) : xstrdup(MODE_KEY);
+	key = setting_key(MODE_KEY, s);
 	rc = store_config_put(req->srv->store, key, m, err);
 	free(key);
 	if (rc)
@@ -657,7 +669,7 @@ int h_cc_mode_delete(struct request *req, struct response *res, struct dw_error 
 	if (!set)
 		return cc_error(res, 404, CC_MODE_NOT_CONFIGURED,
 		                "Subject '%s' does not have subject-level mode configured", s);
-	key = xasprintf("%s:%s", MODE_KEY, s);
+	key = setting_key(MODE_KEY, s);
 	rc = store_config_delete(req->srv->store, key, err);
 	free(key);
 	if (rc)
@@ -671,7 +683,7 @@ int h_cc_mode_delete(struct request *req, struct response *res, struct dw_error 
 int ccompat_normalize_get(struct request *req, const char *subject, int *set, int *on,
                           struct dw_error *err)
 {
-	char *key = subject ? xasprintf("%s:%s", NORMALIZE_KEY, subject) : xstrdup(NORMALIZE_KEY);
+	char *key = setting_key(NORMALIZE_KEY, subject);
 	char *value = NULL;
 	int rc = store_config_get(req->srv->store, key, &value, err);
 
@@ -684,7 +696,7 @@ int ccompat_normalize_get(struct request *req, const char *subject, int *set, in
 
 int ccompat_normalize_put(struct request *req, const char *subject, int on, struct dw_error *err)
 {
-	char *key = subject ? xasprintf("%s:%s", NORMALIZE_KEY, subject) : xstrdup(NORMALIZE_KEY);
+	char *key = setting_key(NORMALIZE_KEY, subject);
 	int rc = on < 0 ? store_config_delete(req->srv->store, key, err)
 	                : store_config_put(req->srv->store, key, on ? "true" : "false", err);
 
@@ -921,8 +933,6 @@ static void candidate_release(struct cc_candidate *c)
 	free(c->refs_text);
 	memset(c, 0, sizeof(*c));
 }
-
-static int query_true(const struct request *req, const char *name);
 
 /* Compact JSON text of v (malloc'd). */
 static char *dump_text(const json_t *v)
@@ -1271,13 +1281,6 @@ static int version_param(const char *v)
 	if (end == v || *end || v[0] == '+' || v[0] == '-' || n < 1 || n > 2147483647L)
 		return -1;
 	return (int)n;
-}
-
-static int query_true(const struct request *req, const char *name)
-{
-	const char *v = request_query(req, name);
-
-	return v && strcmp(v, "true") == 0;
 }
 
 /* Sets doc's "schemaType" (left out for AVRO) and its "references" when refs (a JSON array

@@ -331,6 +331,11 @@ enum stmt_id {
 	S_COUNT
 };
 
+/* A live topic product p bound to no subject. */
+#define UNBOUND_TOPIC                                                                              \
+	" AND p.deleted_at IS NULL AND p.kind = 'topic'"                                           \
+	" AND NOT EXISTS (SELECT 1 FROM subjects b WHERE b.product_id = p.id)"
+
 static const char *const stmt_sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
@@ -490,35 +495,28 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_VERSION_PURGE] = "DELETE FROM versions WHERE id = ?1",
     [S_SUBJECT_BIND] = "INSERT INTO subjects (subject, product_id) VALUES (?1, ?2)"
                        " ON CONFLICT (subject) DO UPDATE SET product_id = excluded.product_id",
-    /* the product bound to subject ?1, then the unbound topic products of topic ?2 (its
-     * spec.topic, or by default "<domain>.<name>": ?3 and ?4); three searches by index
-     * (products_topic, then the product's name), never a scan of the topic products */
-    /* bound (1), declared by spec.subject (2), topic-name strategy (0) */
-    [S_SUBJECT_PRODUCTS] = "SELECT d.name, p.name, 1 FROM subjects b"
-                           " JOIN products p ON p.id = b.product_id"
-                           " JOIN domains d ON d.id = p.domain_id"
-                           " WHERE b.subject = ?1 AND p.deleted_at IS NULL"
-                           " UNION ALL"
-                           " SELECT d.name, p.name, 2 FROM products p"
-                           " JOIN domains d ON d.id = p.domain_id"
-                           " WHERE json_extract(p.doc, '$.spec.subject') = ?1"
-                           " AND p.deleted_at IS NULL AND p.kind = 'topic'"
-                           " AND NOT EXISTS (SELECT 1 FROM subjects b WHERE b.product_id = p.id)"
-                           " UNION ALL"
-                           " SELECT d.name, p.name, 0 FROM products p"
-                           " JOIN domains d ON d.id = p.domain_id"
-                           " WHERE json_extract(p.doc, '$.spec.topic') = ?2"
-                           " AND json_extract(p.doc, '$.spec.subject') IS NULL"
-                           " AND p.deleted_at IS NULL AND p.kind = 'topic'"
-                           " AND NOT EXISTS (SELECT 1 FROM subjects b WHERE b.product_id = p.id)"
-                           " UNION ALL"
-                           " SELECT d.name, p.name, 0 FROM domains d"
-                           " JOIN products p ON p.domain_id = d.id"
-                           " WHERE d.name = ?3 AND p.name = ?4"
-                           " AND json_extract(p.doc, '$.spec.topic') IS NULL"
-                           " AND json_extract(p.doc, '$.spec.subject') IS NULL"
-                           " AND p.deleted_at IS NULL AND p.kind = 'topic'"
-                           " AND NOT EXISTS (SELECT 1 FROM subjects b WHERE b.product_id = p.id)",
+    /* the product bound to subject ?1 (1), the unbound topic products declaring it in
+     * spec.subject (2), then the unbound topic products declaring none of topic ?2 (its
+     * spec.topic, or by default "<domain>.<name>": ?3 and ?4) (0); searches by index
+     * (products_subject, products_topic, the product's name), never a scan of the topics */
+    [S_SUBJECT_PRODUCTS] =
+        "SELECT d.name, p.name, 1 FROM subjects b"
+        " JOIN products p ON p.id = b.product_id"
+        " JOIN domains d ON d.id = p.domain_id"
+        " WHERE b.subject = ?1 AND p.deleted_at IS NULL"
+        " UNION ALL"
+        " SELECT d.name, p.name, 2 FROM products p"
+        " JOIN domains d ON d.id = p.domain_id"
+        " WHERE json_extract(p.doc, '$.spec.subject') = ?1" UNBOUND_TOPIC " UNION ALL"
+        " SELECT d.name, p.name, 0 FROM products p"
+        " JOIN domains d ON d.id = p.domain_id"
+        " WHERE json_extract(p.doc, '$.spec.topic') = ?2"
+        " AND json_extract(p.doc, '$.spec.subject') IS NULL" UNBOUND_TOPIC " UNION ALL"
+        " SELECT d.name, p.name, 0 FROM domains d"
+        " JOIN products p ON p.domain_id = d.id"
+        " WHERE d.name = ?3 AND p.name = ?4"
+        " AND json_extract(p.doc, '$.spec.topic') IS NULL"
+        " AND json_extract(p.doc, '$.spec.subject') IS NULL" UNBOUND_TOPIC,
     [S_SUBJECT_LIST] = "SELECT d.name, p.name, coalesce(b.subject,"
                        " json_extract(p.doc, '$.spec.subject')),"
                        " coalesce(json_extract(p.doc, '$.spec.topic'), d.name || '.' || p.name),"
